@@ -1,0 +1,80 @@
+"""Where Lockstep's Neo4j is: environment, `.env`, or the local server started by `lockstep db start`.
+
+Resolution order, first match wins:
+
+1. ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``) from the process
+   environment or a ``.env`` file in the working directory. Any URI scheme the driver accepts
+   works, including ``neo4j://`` (routing, clusters) and ``neo4j+s://``.
+2. The local server's state file in the data directory (``LOCKSTEP_DATA_DIR`` or
+   ``.lockstep/neo4j``), written by ``lockstep db start``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from graph.errors import GraphUnavailable
+
+DEFAULT_DATA_DIR = Path(".lockstep") / "neo4j"
+DEFAULT_DATABASE = "neo4j"
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str
+    user: str
+    password: str
+    database: str = DEFAULT_DATABASE
+    source: str = "environment"
+
+    def describe(self) -> str:
+        return f"{self.uri} (database {self.database!r}, user {self.user!r}, from {self.source})"
+
+
+def config() -> dict[str, str]:
+    """The process environment over a ``.env`` file in the working directory (env wins)."""
+    path = Path.cwd() / ".env"
+    values = {k: v for k, v in dotenv_values(path).items() if v is not None} if path.exists() else {}
+    values.update(os.environ)
+    return values
+
+
+def default_data_dir() -> Path:
+    return Path(config().get("LOCKSTEP_DATA_DIR", str(DEFAULT_DATA_DIR)))
+
+
+def resolve_settings(data_dir: Path | None = None) -> Neo4jSettings:
+    """Return the settings every command uses; raise with a next step when none exist."""
+    env = config()
+    uri = env.get("NEO4J_URI", "").strip()
+    database = env.get("NEO4J_DATABASE", "").strip() or DEFAULT_DATABASE
+    if uri:
+        return Neo4jSettings(
+            uri=uri,
+            user=env.get("NEO4J_USER", "neo4j"),
+            password=env.get("NEO4J_PASSWORD", ""),
+            database=database,
+            source="NEO4J_URI",
+        )
+    # Imported here to keep settings free of process management at import time.
+    from graph.local_server import read_state
+
+    data_dir = data_dir or default_data_dir()
+    state = read_state(data_dir)
+    if state is None or not state.alive():
+        raise GraphUnavailable(
+            "No Neo4j is configured: NEO4J_URI is not set and no local server is running in "
+            f"{data_dir}. Start one with `lockstep db start`, or set NEO4J_URI (and NEO4J_USER, "
+            "NEO4J_PASSWORD) to an existing server, e.g. `docker compose up -d neo4j`."
+        )
+    return Neo4jSettings(
+        uri=state.uri,
+        user=state.user,
+        password=state.password,
+        database=database,
+        source=f"local server in {data_dir}",
+    )

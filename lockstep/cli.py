@@ -1,0 +1,209 @@
+"""The `lockstep` command line: one group per stage of the data flow.
+
+source files -> ``ingest`` -> graph (Neo4j) -> ``detect`` -> graph -> ``app`` / ``export``.
+Every command prints what it did (counts, time, where outputs went); failures print a message with
+the next step, never a traceback (set LOCKSTEP_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from graph.errors import LockstepError
+from lockstep import __version__
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class LockstepGroup(click.Group):
+    """Turns LockstepError into a one-line message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):  # noqa: ANN201 - click's signature
+        try:
+            return super().invoke(ctx)
+        except LockstepError as exc:
+            if os.environ.get("LOCKSTEP_DEBUG"):
+                raise
+            click.secho(f"error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=LockstepGroup)
+@click.version_option(__version__, prog_name="lockstep")
+def main() -> None:
+    """Lockstep: find accounts that spread content in lockstep, show them, contain them."""
+
+
+# --------------------------------------------------------------------------------------------- db
+@main.group(cls=LockstepGroup)
+def db() -> None:
+    """The local Neo4j (embedded default) and the graph schema."""
+
+
+def _data_dir_option(fn):  # noqa: ANN001, ANN201
+    return click.option(
+        "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Where the local server keeps its store and state (default .lockstep/neo4j, or "
+             "LOCKSTEP_DATA_DIR).",
+    )(fn)
+
+
+def _resolve_data_dir(data_dir: Path | None) -> Path:
+    from graph.settings import default_data_dir
+
+    return data_dir or default_data_dir()
+
+
+@db.command("start")
+@click.option("--port", type=int, default=None, help="Bolt port on 127.0.0.1 (default 7687).")
+@_data_dir_option
+@click.option("--heap", default=None, help="Java heap, e.g. 512m or 4g (LOCKSTEP_NEO4J_HEAP).")
+@click.option("--pagecache", default=None, help="Neo4j page cache, e.g. 256m (LOCKSTEP_NEO4J_PAGECACHE).")
+def db_start(port: int | None, data_dir: Path | None, heap: str | None, pagecache: str | None) -> None:
+    """Start the local Neo4j in the background; returns once it answers on Bolt."""
+    from graph import local_server
+
+    t0 = time.monotonic()
+    data_dir = _resolve_data_dir(data_dir)
+    state, started = local_server.start(
+        data_dir, port=port or local_server.DEFAULT_PORT,
+        heap=heap or local_server.DEFAULT_HEAP, pagecache=pagecache or local_server.DEFAULT_PAGECACHE,
+    )
+    if started:
+        click.echo(f"Neo4j {state.neo4j_version} (Community, local) ready in "
+                   f"{time.monotonic() - t0:.1f}s at {state.uri}")
+    else:
+        click.echo(f"Neo4j already running at {state.uri} (pid {state.pid})")
+    click.echo(f"  data dir: {data_dir}   log: {state.log}   pid: {state.pid}")
+    click.echo(state.uri)
+
+
+@db.command("status")
+@_data_dir_option
+def db_status(data_dir: Path | None) -> None:
+    """Say whether the local Neo4j runs (exit code 0) or not (exit code 3)."""
+    from graph import local_server
+
+    data_dir = _resolve_data_dir(data_dir)
+    state = local_server.status(data_dir)
+    if state is None:
+        click.echo(f"not running (data dir {data_dir})")
+        sys.exit(3)
+    ready = local_server.port_open(state.port)
+    up = time.time() - state.started_at
+    click.echo(f"running at {state.uri} (pid {state.pid}, up {up:.0f}s, "
+               f"bolt {'accepting' if ready else 'NOT accepting'} connections, data dir {data_dir})")
+
+
+@db.command("stop")
+@_data_dir_option
+def db_stop(data_dir: Path | None) -> None:
+    """Shut the local Neo4j down cleanly and free its port."""
+    from graph import local_server
+
+    data_dir = _resolve_data_dir(data_dir)
+    t0 = time.monotonic()
+    state = local_server.stop(data_dir)
+    if state is None:
+        click.echo(f"not running (data dir {data_dir})")
+        return
+    click.echo(f"stopped Neo4j at {state.uri} (pid {state.pid}) in {time.monotonic() - t0:.1f}s")
+
+
+@db.command("init")
+def db_init() -> None:
+    """Create Lockstep's constraints and indexes (idempotent)."""
+    from graph.connection import Graph
+    from graph.schema import init_schema
+
+    graph = Graph()
+    version = graph.check()
+    result = init_schema(graph)
+    click.echo(f"{version} at {graph.settings.describe()}")
+    click.echo(f"schema: {len(result['created'])} created, {len(result['existing'])} already present")
+    for name in result["created"]:
+        click.echo(f"  + {name}")
+
+
+@db.command("info")
+def db_info() -> None:
+    """Show which Neo4j the commands use and what it holds."""
+    from graph.connection import Graph
+
+    graph = Graph()
+    click.echo(f"{graph.check()} at {graph.settings.describe()}")
+    for row in graph.read("MATCH (n) UNWIND labels(n) AS l RETURN l AS label, count(*) AS n ORDER BY l"):
+        click.echo(f"  {row['label']:<14} {row['n']:>12,}")
+
+
+@db.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def db_reset(yes: bool) -> None:
+    """Delete every node and relationship of the configured database (keeps the schema)."""
+    from graph.connection import Graph
+    from graph.schema import clear_data
+
+    graph = Graph()
+    if not yes:
+        click.confirm(f"Delete ALL data in {graph.settings.describe()}?", abort=True)
+    click.echo(f"deleted {clear_data(graph):,} nodes")
+
+
+# ------------------------------------------------------------------------------------------- demo
+@main.command("demo")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Local server data dir (default .lockstep/neo4j).")
+@click.option("--app/--no-app", "open_app", default=True, help="Open the app at the end.")
+@click.option("--port", type=int, default=8501, help="HTTP port of the app.")
+def demo(data_dir: Path | None, open_app: bool, port: int) -> None:
+    """The whole job on the embedded default: local Neo4j, schema, then the app."""
+    from graph import local_server
+    from graph.connection import Graph
+    from graph.schema import init_schema
+    from graph.settings import config
+
+    t0 = time.monotonic()
+    env = config()
+    if not env.get("NEO4J_URI"):
+        data_dir = _resolve_data_dir(data_dir)
+        os.environ["LOCKSTEP_DATA_DIR"] = str(data_dir)  # the app (a child process) finds it
+        running = local_server.status(data_dir)
+        port_bolt = running.port if running else local_server.DEFAULT_PORT
+        if running is None and local_server.port_open(port_bolt):
+            port_bolt = local_server.free_port()
+            click.echo(f"port {local_server.DEFAULT_PORT} is taken; the local Neo4j uses {port_bolt}")
+        click.echo("[1/2] starting the local Neo4j (the first start downloads its jars) ...")
+        state, _ = local_server.start(data_dir, port=port_bolt)
+        click.echo(f"      Neo4j {state.neo4j_version} at {state.uri}")
+    graph = Graph()
+    result = init_schema(graph)
+    click.echo(f"[2/2] schema ready ({len(result['created'])} created) at {graph.settings.describe()}")
+    click.echo(f"demo ready in {time.monotonic() - t0:.1f}s")
+    if open_app:
+        ctx = click.get_current_context()
+        ctx.invoke(app_cmd, port=port, headless=False)
+
+
+# -------------------------------------------------------------------------------------------- app
+@main.command("app")
+@click.option("--port", type=int, default=8501, help="HTTP port of the app.")
+@click.option("--headless/--browser", default=False, help="Do not open a browser window.")
+def app_cmd(port: int, headless: bool) -> None:
+    """Open the investigation app (Streamlit) on the configured graph."""
+    from graph.settings import resolve_settings
+
+    settings = resolve_settings()  # fail here, with a next step, rather than inside the app
+    click.echo(f"app on http://127.0.0.1:{port}  (graph: {settings.describe()})")
+    args = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower()]
+    os.execv(sys.executable, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Connection settings and failures, against the real server."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from graph.connection import Graph
+from graph.errors import GraphAuthError, GraphUnavailable
+from graph.local_server import free_port
+from graph.settings import Neo4jSettings, resolve_settings
+from tests.conftest import LOCKSTEP
+
+
+def test_wrong_password_gives_a_clear_error(neo4j_settings: Neo4jSettings) -> None:
+    bad = Neo4jSettings(uri=neo4j_settings.uri, user=neo4j_settings.user, password="not-the-password")
+    with pytest.raises(GraphAuthError) as err:
+        Graph(bad).check()
+    assert "refused the credentials of user 'neo4j'" in str(err.value)
+    assert "NEO4J_PASSWORD" in str(err.value)
+
+
+def test_wrong_password_on_the_command_line(neo4j_env: dict[str, str]) -> None:
+    env = dict(neo4j_env, NEO4J_PASSWORD="not-the-password")
+    result = subprocess.run([LOCKSTEP, "db", "init"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "refused the credentials" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_server_gives_a_clear_error(neo4j_env: dict[str, str]) -> None:
+    env = dict(neo4j_env, NEO4J_URI=f"bolt://127.0.0.1:{free_port()}")
+    result = subprocess.run([LOCKSTEP, "db", "init"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 1
+    assert "cannot be reached" in result.stderr and "lockstep db start" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_environment_selects_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_URI", "neo4j://cluster.example:7687")
+    monkeypatch.setenv("NEO4J_USER", "analyst")
+    monkeypatch.setenv("NEO4J_PASSWORD", "pw")
+    monkeypatch.setenv("NEO4J_DATABASE", "incident42")
+    s = resolve_settings()
+    assert (s.uri, s.user, s.password, s.database, s.source) == (
+        "neo4j://cluster.example:7687", "analyst", "pw", "incident42", "NEO4J_URI")
+
+
+def test_dotenv_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(key, raising=False)
+    (tmp_path / ".env").write_text("NEO4J_URI=bolt://db.internal:7687\nNEO4J_USER=ops\n"
+                                   "NEO4J_PASSWORD=s3cret\n")
+    monkeypatch.chdir(tmp_path)
+    s = resolve_settings()
+    assert (s.uri, s.user, s.password, s.database) == ("bolt://db.internal:7687", "ops", "s3cret", "neo4j")
+
+
+def test_no_server_configured_says_what_to_do(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(GraphUnavailable) as err:
+        resolve_settings(tmp_path / "nowhere")
+    assert "lockstep db start" in str(err.value) and "NEO4J_URI" in str(err.value)
+
+
+def test_queries_use_the_configured_database(graph: Graph) -> None:
+    graph.write("UNWIND range(1, $n) AS i CREATE (:Hashtag {name: 'h' + i})", n=25)
+    assert graph.read("MATCH (h:Hashtag) RETURN count(h) AS n")[0]["n"] == 25
+    assert graph.read("CALL db.info() YIELD name RETURN name")[0]["name"] == graph.database
