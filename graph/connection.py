@@ -32,6 +32,7 @@ def _driver_for(settings: Neo4jSettings) -> Driver:
                 auth=(settings.user, settings.password),
                 max_transaction_retry_time=30.0,
                 connection_acquisition_timeout=30.0,
+                notifications_min_severity="OFF",  # "unknown label" hints on empty graphs
             )
             _drivers[key] = driver
         return driver
@@ -91,6 +92,17 @@ class Graph:
                 routing_=RoutingControl.WRITE,
             )
         return [r.data() for r in records]
+
+    def write_counters(self, query: str, **params: Any) -> dict[str, int]:
+        """Run a write and return what it changed (nodes_created, relationships_created, ...)."""
+        with translate_errors(self.settings):
+            _, summary, _ = self.driver.execute_query(
+                Query(query), parameters_=params, database_=self.database,
+                routing_=RoutingControl.WRITE,
+            )
+        c = summary.counters
+        return {"nodes_created": c.nodes_created, "relationships_created": c.relationships_created,
+                "properties_set": c.properties_set}
 
     def write_tx(self, work: Callable[..., Any], *args: Any) -> Any:
         """Run ``work(tx, *args)`` in one managed (retried) write transaction."""

@@ -154,6 +154,63 @@ def db_reset(yes: bool) -> None:
     click.echo(f"deleted {clear_data(graph):,} nodes")
 
 
+# ----------------------------------------------------------------------------------------- ingest
+@main.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", default=None,
+              help="Force a format (tiktok-api, zeeschuimer, 4cat-tiktok-csv, twitter-io, coortweet, "
+                   "canonical); detected per file by default.")
+@click.option("--incident", default="default", show_default=True,
+              help="Incident name recorded on every entity and on the IngestRun.")
+@click.option("--batch-size", type=int, default=5000, show_default=True,
+              help="Rows per UNWIND statement.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(".lockstep") / "ingest", show_default=True,
+              help="Where the rejects and field-warnings files go.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def ingest_cmd(paths: tuple[str, ...], fmt: str | None, incident: str, batch_size: int,
+               out_dir: Path, as_json: bool) -> None:
+    """Load source files, directories or globs into the graph (idempotent)."""
+    import json
+
+    from graph.connection import Graph
+    from graph.schema import init_schema
+    from ingest.load import ingest
+    from lockstep.progress import byte_progress
+
+    graph = Graph()
+    graph.check()
+    init_schema(graph)
+    with byte_progress("ingest", enabled=not as_json) as progress:
+        result = ingest(graph, paths, fmt=fmt, incident=incident, batch_size=batch_size,
+                        out_dir=out_dir, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    print_ingest_result(result)
+
+
+def print_ingest_result(result) -> None:  # noqa: ANN001
+    click.echo(f"ingest run {result.run_id} (incident {result.incident!r}): "
+               f"{len(result.files)} file(s) in {result.seconds:.1f}s")
+    click.echo(f"  {'records':<14}{'read':>12}{'loaded':>12}{'rejected':>12}")
+    for kind in sorted(result.read):
+        click.echo(f"  {kind:<14}{result.read[kind]:>12,}{result.loaded[kind]:>12,}"
+                   f"{result.rejected[kind]:>12,}")
+    click.echo(f"  {'graph':<22}{'written':>12}{'new':>12}")
+    for name in sorted(result.written):
+        click.echo(f"  {name:<22}{result.written[name]:>12,}{result.created[name]:>12,}")
+    rels = sum(v for k, v in result.written.items() if k.isupper())
+    if result.seconds:
+        click.echo(f"  {rels / result.seconds:,.0f} relationships/s, "
+                   f"{sum(result.read.values()) / result.seconds:,.0f} records/s")
+    if sum(result.rejected.values()):
+        click.echo(f"  rejected records: {result.rejects_file}")
+    if result.warnings:
+        click.echo(f"  {result.warnings:,} optional field(s) dropped: {result.warnings_file}")
+    assert result.reconciles()
+
+
 # ------------------------------------------------------------------------------------------- demo
 @main.command("demo")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -1,0 +1,55 @@
+"""Source formats: detection by file name and first bytes, or forced with ``--format``.
+
+Each format is a name, a ``sniff(path, head) -> bool`` and a ``read(path) -> Iterator[Parsed]``.
+Order matters: the first format whose sniff accepts a file reads it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import LockstepError
+from ingest.formats import actions, tiktok_api, twitter_io, zeeschuimer
+from ingest.formats.common import read_head
+from ingest.records import Parsed
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    sniff: Callable[[Path, bytes], bool]
+    read: Callable[[Path], Iterator[Parsed]]
+    description: str
+
+
+FORMATS: tuple[Format, ...] = (
+    Format(zeeschuimer.NAME, zeeschuimer.sniff, zeeschuimer.read, "Zeeschuimer / 4CAT TikTok NDJSON"),
+    Format(tiktok_api.NAME, tiktok_api.sniff, tiktok_api.read, "TikTok Research API responses"),
+    Format(twitter_io.NAME, twitter_io.sniff, twitter_io.read, "Twitter/X information-operations archive CSV"),
+    Format(zeeschuimer.CSV_NAME, zeeschuimer.sniff_csv, zeeschuimer.read_csv, "4CAT TikTok CSV export"),
+    Format(actions.COORTWEET, actions.sniff_coortweet, actions.read_coortweet, "CooRTweet action table (CSV/Parquet)"),
+    Format(actions.CANONICAL, actions.sniff_canonical, actions.read_canonical, "Lockstep canonical CSV/JSONL"),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".parquet")
+
+
+def detect(path: Path) -> Format:
+    head = read_head(path)
+    first_line = head.split(b"\n", 1)[0][:120]
+    for fmt in FORMATS:
+        if fmt.sniff(path, head):
+            return fmt
+    raise LockstepError(
+        f"{path}: format not recognised (first line: {first_line!r}). "
+        f"Force one with --format ({', '.join(BY_NAME)}); docs/formats.md describes each."
+    )
+
+
+def get(name: str) -> Format:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise LockstepError(f"unknown format {name!r}; choose one of {', '.join(BY_NAME)}") from None

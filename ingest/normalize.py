@@ -1,0 +1,229 @@
+"""Normalisation shared by every reader: hashtags, handles, times (UTC), numbers, URLs, lists.
+
+Converters raise ``ValueError`` with a short reason; readers turn that into a reject (required
+field) or a field warning (optional field) naming the field.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from ingest.records import FieldWarning
+
+_MS_THRESHOLD = 10**11  # Unix seconds stay below this until the year 5138; larger means ms
+
+
+class RecordError(ValueError):
+    """A required field is missing or unusable: the whole record is rejected."""
+
+    def __init__(self, field: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def hashtag(value: Any) -> str | None:
+    """``#SkyFall`` -> ``skyfall``: Unicode NFC, lower-case, no leading ``#``, trimmed."""
+    if not isinstance(value, str):
+        raise ValueError(f"hashtag must be text, got {type(value).__name__}")
+    text = unicodedata.normalize("NFC", value).strip().lstrip("#＃").strip().lower()
+    return text or None
+
+
+def hashtags(values: Any) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [v for v in re.split(r"[\s,]+", values) if v]
+    if not isinstance(values, list | tuple):
+        raise ValueError(f"expected a list of hashtags, got {type(values).__name__}")
+    out: list[str] = []
+    for v in values:
+        tag = hashtag(v)
+        if tag and tag not in out:
+            out.append(tag)
+    return out
+
+
+def handle(value: Any) -> str:
+    """An account handle as the platform shows it, without ``@`` (case kept, NFC)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    text = unicodedata.normalize("NFC", value).strip().lstrip("@")
+    if not text:
+        raise ValueError("empty")
+    return text
+
+
+def ident(value: Any) -> str:
+    """A platform id (int or digit string or opaque hash) as text; floats like 1.0e18 refused."""
+    if isinstance(value, bool):
+        raise ValueError("expected an id, got a boolean")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        raise ValueError(f"id {value!r} is a float (precision lost)")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(".0") and text[:-2].isdigit():
+            text = text[:-2]
+        if not text:
+            raise ValueError("empty")
+        return text
+    raise ValueError(f"expected an id, got {type(value).__name__}")
+
+
+def timestamp(value: Any) -> int:
+    """Unix seconds (UTC) from epoch seconds/ms, ISO 8601, or ``YYYY-MM-DD HH:MM[:SS]``."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"not a time: {value!r}")
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"not a time: {value!r}")
+        secs = value / 1000 if abs(value) >= _MS_THRESHOLD else value
+        return int(secs)
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {type(value).__name__}")
+    text = value.strip()
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return timestamp(float(text) if "." in text else int(text))
+    iso = text.replace("Z", "+00:00").replace(" UTC", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValueError(f"unparseable time {text!r}") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)  # archives write UTC without saying so
+    return int(parsed.timestamp())
+
+
+def iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+def count(value: Any) -> int | None:
+    """A non-negative counter; ``12.0`` and ``"12"`` accepted, ``""``/None mean unknown."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("expected a number, got a boolean")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise ValueError(f"not a number: {value!r}") from None
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise ValueError(f"not a whole number: {value!r}")
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError(f"expected a number, got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"negative count {value}")
+    return value
+
+
+def boolean(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+        return value.strip().lower() in ("true", "1", "yes")
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    return unicodedata.normalize("NFC", value)
+
+
+def url(value: Any) -> str | None:
+    """Trimmed URL with a lower-case scheme and host; scheme-less links get ``https://``."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"expected a URL, got {type(value).__name__}")
+    raw = value.strip()
+    if not raw:
+        return None
+    if "://" not in raw:
+        raw = "https://" + raw
+    parts = urlsplit(raw)
+    if not parts.netloc:
+        raise ValueError(f"not a URL: {value!r}")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+
+
+def py_list(value: Any) -> list[Any]:
+    """A list written as a Python repr (``"['a', 'b']"``), JSON, or a comma-separated string."""
+    if value is None or value == "" or value == "[]":
+        return []
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a list, got {type(value).__name__}")
+    stripped = value.strip()
+    if stripped.startswith("["):
+        try:
+            parsed = ast.literal_eval(stripped)
+        except (ValueError, SyntaxError):
+            raise ValueError(f"unparseable list {value[:80]!r}") from None
+        if not isinstance(parsed, list | tuple):
+            raise ValueError(f"unparseable list {value[:80]!r}")
+        return list(parsed)
+    return [v.strip() for v in stripped.split(",") if v.strip()]
+
+
+class Fields:
+    """Reads fields of one source record: required ones raise, optional ones warn.
+
+    >>> f = Fields({"like_count": "lots"}, "videos.jsonl", 7)
+    >>> f.optional("like_count", count) is None, f.warnings[0].field
+    (True, 'like_count')
+    """
+
+    def __init__(self, record: dict[str, Any], file: str, number: int) -> None:
+        self.record = record
+        self.file = file
+        self.number = number
+        self.warnings: list[FieldWarning] = []
+
+    def required(self, name: str, conv: Callable[[Any], Any], *alts: str) -> Any:
+        for key in (name, *alts):
+            value = self.record.get(key)
+            if value is not None and value != "":
+                try:
+                    return conv(value)
+                except ValueError as exc:
+                    raise RecordError(key, str(exc)) from None
+        raise RecordError(name, "missing required field")
+
+    def optional(self, name: str, conv: Callable[[Any], Any], *alts: str) -> Any:
+        for key in (name, *alts):
+            if key in self.record:
+                value = self.record[key]
+                if value is None or value == "":
+                    return None
+                try:
+                    return conv(value)
+                except ValueError as exc:
+                    self.warnings.append(FieldWarning(self.file, self.number, key, str(exc), value))
+                    return None
+        return None
