@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.errors import GraphAuthError, GraphUnavailable
 from graph.settings import Neo4jSettings, resolve_settings
@@ -56,7 +56,7 @@ def translate_errors(settings: Neo4jSettings) -> Iterator[None]:
             "NEO4J_USER and NEO4J_PASSWORD (environment or .env); for the local server, unset "
             "NEO4J_URI so Lockstep uses the password it generated."
         ) from None
-    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+    except (ServiceUnavailable, SessionExpired, TransientError, DriverError, OSError) as exc:
         raise GraphUnavailable(
             f"Neo4j at {settings.uri} cannot be reached ({exc.__class__.__name__}: {exc}). Start the "
             "local server with `lockstep db start`, or check NEO4J_URI; with docker compose, "
