@@ -13,7 +13,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph.errors import GraphAuthError, GraphUnavailable
 from graph.settings import Neo4jSettings, resolve_settings

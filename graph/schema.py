@@ -60,9 +60,8 @@ CONSTRAINTS: tuple[Constraint, ...] = (
 )
 INDEXES: tuple[Index, ...] = (
     Index("account_username", "Account", "username"),
-    Index("video_created_at", "Video", "created_at"),
+    # Each index costs every write; time-range queries use created_ts, so created_at has none.
     Index("video_created_ts", "Video", "created_ts"),
-    Index("video_incident", "Video", "incident"),
     Index("cluster_run", "Cluster", "run_id"),
     Index("cluster_score", "Cluster", "score"),
 )

@@ -13,7 +13,9 @@ import glob
 import hashlib
 import json
 import os
+import queue
 import secrets
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -31,7 +33,7 @@ from ingest.formats import common
 from ingest.records import Parsed, account_key, post_key
 from lockstep import __version__
 
-DEFAULT_BATCH = 5000
+DEFAULT_BATCH = 10_000
 
 
 @dataclass
@@ -39,6 +41,7 @@ class IngestResult:
     run_id: str
     incident: str
     files: list[dict[str, Any]]
+    skipped: list[str] = field(default_factory=list)
     read: Counter = field(default_factory=Counter)
     loaded: Counter = field(default_factory=Counter)
     rejected: Counter = field(default_factory=Counter)
@@ -55,6 +58,7 @@ class IngestResult:
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_id": self.run_id, "incident": self.incident, "files": self.files,
+            "skipped_files": self.skipped,
             "read": dict(self.read), "loaded": dict(self.loaded), "rejected": dict(self.rejected),
             "field_warnings": self.warnings, "written": dict(self.written),
             "created": dict(self.created), "seconds": round(self.seconds, 3),
@@ -64,7 +68,12 @@ class IngestResult:
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Files, directories (recursively, known suffixes) and globs, in a stable order."""
-    out: list[Path] = []
+    return [p for p, _ in _expand(paths)]
+
+
+def _expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """(file, named explicitly) for every input file; files found in directories are not."""
+    out: list[tuple[Path, bool]] = []
     for raw in paths:
         text = str(raw)
         matches = sorted(glob.glob(text, recursive=True)) if glob.has_magic(text) else [text]
@@ -73,16 +82,42 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         for m in matches:
             p = Path(m)
             if p.is_dir():
-                out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in formats.SUFFIXES)
+                out += [(f, False) for f in sorted(p.rglob("*"))
+                        if f.is_file() and f.suffix.lower() in formats.SUFFIXES]
             elif p.is_file():
-                out.append(p)
+                out.append((p, True))
             else:
                 raise LockstepError(f"{p}: no such file or directory")
     seen: set[Path] = set()
-    unique = [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique = [(p, e) for p, e in out if not (p.resolve() in seen or seen.add(p.resolve()))]
     if not unique:
         raise LockstepError("no input files found (looked for " + ", ".join(formats.SUFFIXES) + ")")
     return unique
+
+
+def plan(paths: Iterable[str | Path], fmt: str | None = None
+         ) -> tuple[list[tuple[Path, formats.Format]], list[str]]:
+    """The files to read with their formats, and the files skipped.
+
+    A file named on the command line must be readable (else an error names it); a file found
+    inside a directory whose format is not recognised (a README.json, a ground-truth file) is
+    skipped and reported, never silently.
+    """
+    chosen: list[tuple[Path, formats.Format]] = []
+    skipped: list[str] = []
+    for path, explicit in _expand(paths):
+        if fmt:
+            chosen.append((path, formats.get(fmt)))
+            continue
+        try:
+            chosen.append((path, formats.detect(path)))
+        except LockstepError:
+            if explicit:
+                raise
+            skipped.append(str(path))
+    if not chosen:
+        raise LockstepError("no readable input files (skipped: " + ", ".join(skipped) + ")")
+    return chosen, skipped
 
 
 def sha256_file(path: Path) -> str:
@@ -124,11 +159,57 @@ class _Batch:
         return self.posts
 
 
+class _Writer:
+    """One background thread that runs the graph writes in order while parsing goes on.
+
+    Parsing (Python) and writing (the server) then overlap; the queue is short so memory stays
+    bounded, and the first failure stops the load (raised in the reading thread).
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="lockstep-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if self._error is None:
+                try:
+                    job()
+                except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+                    self._error = exc
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self.check()
+        self._queue.put(job)
+
+    def check(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self.check()
+
+    def close_quietly(self) -> None:
+        """Stop after a failure elsewhere: drop pending writes, keep the original error."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put(None)
+        self._thread.join()
+
+
 class Loader:
     """Collects parsed records into batches and writes them in dependency order."""
 
     def __init__(self, graph: Graph, run_id: str, incident: str, batch_size: int,
                  observed_default: int) -> None:
+        self._writer = _Writer()
         self.graph = graph
         self.run_id = run_id
         self.incident = incident
@@ -198,6 +279,14 @@ class Loader:
 
     def flush(self) -> None:
         b, self.batch = self.batch, _Batch()
+        self._writer.submit(lambda: self._write_batch(b))
+
+    def close(self) -> None:
+        """Write what is left and wait for the writer; raises the first write failure."""
+        self.flush()
+        self._writer.close()
+
+    def _write_batch(self, b: _Batch) -> None:
         for name, rows in b.nodes.items():
             todo = []
             done = self._stubs_done[name]
@@ -264,12 +353,11 @@ def ingest(
     ``progress(file, bytes_done, bytes_total)`` is called as files are read.
     """
     t0 = time.monotonic()
-    files = expand_paths(paths)
-    chosen = [(p, formats.get(fmt) if fmt else formats.detect(p)) for p in files]
+    chosen, skipped = plan(paths, fmt)
     run_id = new_run_id()
     file_info = [{"path": str(p), "format": f.name, "bytes": p.stat().st_size, "sha256": sha256_file(p)}
                  for p, f in chosen]
-    result = IngestResult(run_id=run_id, incident=incident, files=file_info)
+    result = IngestResult(run_id=run_id, incident=incident, files=file_info, skipped=skipped)
     out_dir = Path(out_dir)
     rejects = _Sink(out_dir / f"rejects-{run_id}.jsonl")
     warnings = _Sink(out_dir / f"field-warnings-{run_id}.jsonl")
@@ -278,7 +366,7 @@ def ingest(
         "run_id": run_id, "incident": incident, "status": "running", "tool_version": __version__,
         "formats": sorted({f.name for _, f in chosen}), "file_paths": [i["path"] for i in file_info],
         "file_sha256": [i["sha256"] for i in file_info], "files_json": json.dumps(file_info),
-        "batch_size": batch_size,
+        "batch_size": batch_size, "skipped_files": skipped,
     })
     loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
     total = sum(i["bytes"] for i in file_info)
@@ -311,7 +399,10 @@ def ingest(
             done_bytes += path.stat().st_size
             if progress:
                 progress(str(path), done_bytes, total)
-        loader.flush()
+        loader.close()
+    except BaseException:
+        loader._writer.close_quietly()
+        raise
     finally:
         common.set_progress_hook(None)
         rejects.close()

@@ -18,6 +18,7 @@ from graph.errors import LockstepError
 from lockstep import __version__
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SIGNAL_NAMES = ("hashtag", "sound", "repost", "url", "mention", "caption")
 
 
 class LockstepGroup(click.Group):
@@ -162,7 +163,7 @@ def db_reset(yes: bool) -> None:
                    "canonical); detected per file by default.")
 @click.option("--incident", default="default", show_default=True,
               help="Incident name recorded on every entity and on the IngestRun.")
-@click.option("--batch-size", type=int, default=5000, show_default=True,
+@click.option("--batch-size", type=int, default=10_000, show_default=True,
               help="Rows per UNWIND statement.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path(".lockstep") / "ingest", show_default=True,
@@ -200,6 +201,8 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
     click.echo(f"  {'graph':<22}{'written':>12}{'new':>12}")
     for name in sorted(result.written):
         click.echo(f"  {name:<22}{result.written[name]:>12,}{result.created[name]:>12,}")
+    for path in result.skipped:
+        click.echo(f"  skipped (format not recognised): {path}")
     rels = sum(v for k, v in result.written.items() if k.isupper())
     if result.seconds:
         click.echo(f"  {rels / result.seconds:,.0f} relationships/s, "
@@ -209,6 +212,153 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
     if result.warnings:
         click.echo(f"  {result.warnings:,} optional field(s) dropped: {result.warnings_file}")
     assert result.reconciles()
+
+
+# --------------------------------------------------------------------------------------- generate
+@main.command("generate")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="1.0 is about 10,000 videos and 2,000 accounts; 100 is about 1M videos.")
+def generate_cmd(out_dir: Path, seed: int, scale: float) -> None:
+    """Write a sample incident (TikTok Research API format) and its ground truth."""
+    from ingest.generate import generate_incident
+
+    t0 = time.monotonic()
+    summary = generate_incident(out_dir, seed=seed, scale=scale)
+    counts = summary.get("counts", {})
+    click.echo(f"sample incident (seed {seed}, scale {scale}) in {out_dir} in "
+               f"{time.monotonic() - t0:.1f}s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()
+                                                          if isinstance(v, int)))
+    click.echo(f"  ground truth: {summary.get('ground_truth', out_dir / 'ground_truth.json')}")
+
+
+# ----------------------------------------------------------------------------------------- detect
+@main.command("detect")
+@click.option("--incident", default=None, help="Only posts loaded under this incident name.")
+@click.option("--since", default=None, help="Only posts at or after this time (ISO 8601 or Unix s).")
+@click.option("--until", default=None, help="Only posts before this time.")
+@click.option("--signals", default=",".join(SIGNAL_NAMES), show_default=True,
+              help="Comma-separated object types to fuse.")
+@click.option("--window", default="300", show_default=True,
+              help="Co-action time window in seconds, or 'auto' to estimate it from the data.")
+@click.option("--min-participation", type=int, default=2, show_default=True,
+              help="Accounts with fewer actions are ignored (CooRTweet's prefilter).")
+@click.option("--min-waves", type=int, default=2, show_default=True,
+              help="Separate waves a pair must co-act in.")
+@click.option("--min-surprise", type=float, default=2.0, show_default=True,
+              help="-log10 p of chance co-action a pair must reach.")
+@click.option("--min-cluster-size", type=int, default=3, show_default=True)
+@click.option("--clustering", type=click.Choice(["louvain", "components"]), default="louvain",
+              show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True, help="Seeds Louvain and MinHash.")
+def detect_cmd(incident: str | None, since: str | None, until: str | None, signals: str,
+               window: str, min_participation: int, min_waves: int, min_surprise: float,
+               min_cluster_size: int, clustering: str, seed: int) -> None:
+    """Find coordinated spread clusters and write them to the graph."""
+    from analyses.detect import DetectParams
+    from analyses.fusion import FusionParams
+    from graph.connection import Graph
+    from ingest.normalize import timestamp
+    from lockstep.detection import run_detection
+
+    chosen = tuple(s.strip() for s in signals.split(",") if s.strip())
+    unknown = set(chosen) - set(SIGNAL_NAMES)
+    if unknown:
+        raise click.BadParameter(f"unknown signal(s) {sorted(unknown)}", param_hint="--signals")
+    auto = window == "auto"
+    try:
+        win = 300 if auto else int(window)
+    except ValueError:
+        raise click.BadParameter("a number of seconds or 'auto'", param_hint="--window") from None
+    try:
+        since_ts = timestamp(since) if since else None
+        until_ts = timestamp(until) if until else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since/--until") from None
+    params = DetectParams(
+        seed=seed, window_auto=auto, clustering=clustering, min_cluster_size=min_cluster_size,
+        fusion=FusionParams(time_window=win, min_participation=min_participation, signals=chosen,
+                            min_waves=min_waves, min_surprise=min_surprise))
+    graph = Graph()
+    graph.check()
+    click.echo(f"reading posts from {graph.settings.describe()} ...", err=True)
+    job = run_detection(graph, params, incident=incident, since=since_ts, until=until_ts)
+    r = job.result
+    click.echo(f"detection run {job.run_id}: {r.stats['posts']:,} posts, {r.stats['actions']:,} "
+               f"actions, {r.stats.get('co_actions', 0):,} co-actions, "
+               f"{r.stats.get('edges_kept', 0):,} edges -> {len(r.clusters)} clusters, "
+               f"{len(r.members)} accounts flagged, in {job.seconds:.1f}s")
+    est = r.window_estimate.get("window")
+    click.echo(f"  window {r.params['fusion']['time_window']}s"
+               f"{' (estimated)' if auto else ''}; data-driven estimate: "
+               f"{str(est) + 's' if est else 'n/a'}; seed {seed}")
+    for c in r.clusters.head(10).itertuples(index=False):
+        click.echo(f"  #{c.cluster:<3} score {c.score:.3f}  size {c.size:<4} "
+                   f"signals {','.join(c.top_signals)}")
+    click.echo(f"  timings: {r.timings}")
+
+
+# ----------------------------------------------------------------------------------------- export
+@main.group("export", cls=LockstepGroup)
+def export_group() -> None:
+    """Containment lists from detection results (recorded as Export nodes)."""
+
+
+@export_group.command("clusters")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--run", "run_id", default=None, help="Detection run (default: the latest).")
+@click.option("--min-score", type=float, default=0.0, show_default=True)
+@click.option("--min-size", type=int, default=0, show_default=True)
+def export_clusters(out: Path, run_id: str | None, min_score: float, min_size: int) -> None:
+    """One row per flagged account with its cluster, scores and top signals (CSV)."""
+    from graph.connection import Graph
+    from lockstep import exports
+
+    graph = Graph()
+    run_id = exports.resolve_run(graph, run_id)
+    table = exports.clusters_table(graph, run_id, min_score=min_score, min_size=min_size)
+    data = exports.render(table, "csv")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    rec = exports.record_export(graph, data, "clusters", "csv",
+                                {"run_id": run_id, "min_score": min_score, "min_size": min_size},
+                                len(table), str(out.resolve()), "cli")
+    click.echo(f"wrote {len(table):,} accounts in {table['cluster_id'].nunique()} clusters to {out} "
+               f"(run {run_id}; export {rec['export_id']}, sha256 {rec['sha256'][:12]})")
+
+
+@export_group.command("entities")
+@click.option("--cluster", "cluster_ids", multiple=True,
+              help="Cluster id or rank in the run (repeatable; default: all clusters).")
+@click.option("--kind", type=click.Choice(["accounts", "videos", "hashtags", "sounds"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--run", "run_id", default=None, help="Detection run (default: the latest).")
+def export_entities(cluster_ids: tuple[str, ...], kind: str, fmt: str, out: Path | None,
+                    run_id: str | None) -> None:
+    """Accounts, videos, hashtags or sounds of clusters, with the reason for each."""
+    from graph.connection import Graph
+    from lockstep import exports
+
+    graph = Graph()
+    run_id = exports.resolve_run(graph, run_id)
+    clusters = exports.resolve_clusters(graph, run_id, list(cluster_ids))
+    table = exports.entity_table(graph, clusters, kind)
+    data = exports.render(table, fmt)
+    selection = {"run_id": run_id, "clusters": [c["cluster_id"] for c in clusters], "kind": kind}
+    if out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    rec = exports.record_export(graph, data, kind, fmt, selection, len(table),
+                                str(out.resolve()) if out else None, "cli")
+    click.echo(f"{len(table):,} {kind} from {len(clusters)} cluster(s)"
+               f"{' to ' + str(out) if out else ''} (export {rec['export_id']}, "
+               f"sha256 {rec['sha256'][:12]})", err=True)
 
 
 # ------------------------------------------------------------------------------------------- demo

@@ -12,11 +12,17 @@ from typing import Any
 from graph.connection import Graph
 from graph.schema import label, rel_type
 
-_SEEN = """
-SET n.seen_in = CASE WHEN $run IN coalesce(n.seen_in, []) THEN n.seen_in
-                     ELSE coalesce(n.seen_in, []) + $run END,
-    n.incidents = CASE WHEN $incident IN coalesce(n.incidents, []) THEN n.incidents
-                       ELSE coalesce(n.incidents, []) + $incident END
+# New nodes (the common case on a first load) take the cheap branch: plain SETs, no list or
+# counter comparisons.
+_ON_CREATE = """
+ON CREATE SET n += row.props, n += row.counters, n.counters_at = row.counters_at,
+              n.first_run = $run, n.incident = $incident, n.seen_in = [$run],
+              n.incidents = [$incident]
+ON MATCH SET n += row.props,
+  n.seen_in = CASE WHEN $run IN coalesce(n.seen_in, []) THEN n.seen_in
+                   ELSE coalesce(n.seen_in, []) + $run END,
+  n.incidents = CASE WHEN $incident IN coalesce(n.incidents, []) THEN n.incidents
+                     ELSE coalesce(n.incidents, []) + $incident END
 """
 _COUNTERS = """
 FOREACH (_ IN CASE WHEN row.counters_at IS NOT NULL
@@ -50,8 +56,7 @@ def _node_query(name: str) -> str:
                  "ELSE datetime({epochSeconds: row.props.created_ts}) END\n")
     return (
         f"UNWIND $rows AS row\nMERGE (n:{label(name)} {{{key}: row.key}})\n"
-        "ON CREATE SET n.first_run = $run, n.incident = $incident\n"
-        "SET n += row.props\n" + extra + _SEEN + _COUNTERS
+        + _ON_CREATE + extra + _COUNTERS
     )
 
 

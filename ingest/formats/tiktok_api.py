@@ -47,7 +47,11 @@ _VIDEO_COUNTERS = ("like_count", "comment_count", "share_count", "view_count")
 
 def sniff(path: Path, head: bytes) -> bool:
     if path.suffix.lower() == ".json":
-        return b'"data"' in head and (b'"error"' in head or b'"videos"' in head)
+        if b'"endpoint"' in head and b'"response"' in head:
+            return True
+        keys = (b'"videos"', b'"comments"', b'"user_followers"', b'"user_following"',
+                b'"reposted_videos"', b'"error"', b'"display_name"')
+        return b'"data"' in head and any(k in head for k in keys)
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         first = head.split(b"\n", 1)[0]
         return (b'"create_time"' in first and b'"username"' in first) or (

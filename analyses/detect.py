@@ -1,0 +1,120 @@
+"""The detection pipeline as one pure function: posts in, ranked clusters with evidence out.
+
+posts -> :func:`analyses.actions.action_table` -> :func:`analyses.fusion.fuse` ->
+:func:`analyses.clusters.find_clusters` -> evidence and summaries. Every parameter, the seed, the
+counts and the timings come back with the result, so a cluster shown today can be reproduced.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from analyses.actions import SIGNALS, action_table
+from analyses.clusters import find_clusters, summarize_cluster
+from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse
+
+
+@dataclass
+class DetectParams:
+    seed: int = 42
+    fusion: FusionParams = field(default_factory=FusionParams)
+    window_auto: bool = False
+    clustering: str = "louvain"
+    resolution: float = 1.0
+    min_cluster_size: int = 3
+    caption_threshold: float = 0.7
+    evidence_per_edge: int = 10
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["fusion"] = self.fusion.as_dict()
+        return d
+
+
+@dataclass
+class DetectionResult:
+    params: dict[str, Any]
+    clusters: pd.DataFrame      # cluster, size, score, parts, top_signals, ..., members, summary
+    members: pd.DataFrame       # account_id, cluster, member_score, rank, degree
+    edges: pd.DataFrame         # the fused graph's kept edges (analyses.fusion.EDGE_COLUMNS)
+    evidence: pd.DataFrame      # per edge: objects and posts that tie the accounts
+    stats: dict[str, Any]
+    timings: dict[str, float]
+    window_estimate: dict[str, Any]
+
+    def flagged_accounts(self) -> set[str]:
+        return set(self.members["account_id"])
+
+
+def _coordinated_posts(evidence: pd.DataFrame, members: pd.DataFrame) -> list[dict[str, Any]]:
+    """Per cluster: each post that co-acted with another member's post, with its partners' count
+    and the signals involved (the reason a video is on a containment list)."""
+    if members.empty:
+        return []
+    cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))
+    sides = pd.concat([
+        evidence[["account_id", "content_id", "account_id_y", "object_type"]].set_axis(
+            ["account", "post", "partner", "signal"], axis=1),
+        evidence[["account_id_y", "content_id_y", "account_id", "object_type"]].set_axis(
+            ["account", "post", "partner", "signal"], axis=1),
+    ])
+    sides["cluster"] = sides["account"].map(cluster_of)
+    out: dict[int, dict[str, Any]] = {}
+    for (cluster, post), g in sides.groupby(["cluster", "post"], sort=True):
+        out.setdefault(int(cluster), {})[post] = {
+            "account": g["account"].iat[0], "partners": int(g["partner"].nunique()),
+            "signals": sorted(set(g["signal"]))}
+    n = int(members["cluster"].max())
+    return [out.get(c, {}) for c in range(1, n + 1)]
+
+
+def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
+           params: DetectParams | None = None) -> DetectionResult:
+    """Find coordinated spread clusters among the authors of ``posts``.
+
+    ``posts``: ``post_id, account_id, timestamp`` and the signal columns (``hashtags``,
+    ``sound``, ``reposts``, ``urls``, ``mentions``, ``caption``); ``accounts`` (optional):
+    ``account_id, username, created_ts``.
+    """
+    p = params or DetectParams()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    actions = action_table(posts, tuple(p.fusion.signals) if p.fusion.signals else SIGNALS,
+                           caption_threshold=p.caption_threshold, seed=p.seed)
+    timings["actions"] = time.perf_counter() - t
+    t = time.perf_counter()
+    estimate = estimate_time_window(actions)
+    timings["window_estimate"] = time.perf_counter() - t
+    fusion = p.fusion
+    if p.window_auto and estimate["window"]:
+        fusion = FusionParams(**{**fusion.as_dict(), "signals": tuple(fusion.signals),
+                                 "time_window": int(estimate["window"])})
+    t = time.perf_counter()
+    edges, stats = fuse(actions, fusion)
+    timings["fusion"] = time.perf_counter() - t
+    t = time.perf_counter()
+    clusters, members = find_clusters(edges, seed=p.seed, method=p.clustering,
+                                      resolution=p.resolution, min_size=p.min_cluster_size,
+                                      window=fusion.time_window, accounts=accounts)
+    timings["clustering"] = time.perf_counter() - t
+    t = time.perf_counter()
+    kept = edges[edges["account_id"].isin(members["account_id"])
+                 & edges["account_id_y"].isin(members["account_id"])]
+    evidence = edge_evidence(actions, kept, fusion, per_edge=None)
+    clusters["summary"] = [summarize_cluster(m, posts) for m in clusters["members"]]
+    clusters["coordinated_posts"] = _coordinated_posts(evidence, members)
+    evidence = (evidence.groupby(["account_id", "account_id_y"], sort=False)
+                .head(p.evidence_per_edge).reset_index(drop=True))
+    timings["evidence"] = time.perf_counter() - t
+    params_out = p.as_dict()
+    params_out["fusion"] = fusion.as_dict()
+    stats.update(posts=int(len(posts)), actions=int(len(actions)), clusters=int(len(clusters)),
+                 flagged_accounts=int(len(members)))
+    return DetectionResult(params=params_out, clusters=clusters, members=members, edges=kept,
+                           evidence=evidence, stats=stats,
+                           timings={k: round(v, 3) for k, v in timings.items()},
+                           window_estimate=estimate)
