@@ -15,7 +15,7 @@ import pandas as pd
 
 from analyses.actions import SIGNALS, action_table
 from analyses.clusters import find_clusters, summarize_cluster
-from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse
+from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
 
 
 @dataclass
@@ -94,7 +94,8 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
         fusion = FusionParams(**{**fusion.as_dict(), "signals": tuple(fusion.signals),
                                  "time_window": int(estimate["window"])})
     t = time.perf_counter()
-    edges, stats = fuse(actions, fusion)
+    fused = fuse_full(actions, fusion)
+    edges, stats = fused.edges, fused.stats
     timings["fusion"] = time.perf_counter() - t
     t = time.perf_counter()
     clusters, members = find_clusters(edges, seed=p.seed, method=p.clustering,

@@ -20,7 +20,8 @@ separate waves than their own activity explains?*
 3. **Surprise.** Two busy accounts on the same popular objects meet by chance. For a pair
    ``(i, j)`` the expected number of chance co-actions is
    ``λ = Σ_o n_i(o) n_j(o) 2W / span(o)`` over the objects both used (``n_i(o)``: i's actions on
-   o, ``span(o)``: the time over which o was used, at least ``min_span``). The surprise is
+   o, ``span(o)``: the time over which o was used — the range between its 10th and 90th
+   percentile action times, at least ``min_span``). The surprise is
    ``-log10 P(Poisson(λ) >= waves)``; fans who post on the same fandom tags over days, or news
    desks that post all day, have a large λ and a small surprise.
 4. An edge is kept when ``waves >= min_waves``, ``surprise >= min_surprise`` and its weight (the
@@ -96,13 +97,27 @@ def fuse(actions: pd.DataFrame, params: FusionParams | None = None
     ``signals`` maps each object type to the number of events it took part in. The evidence
     behind every kept edge is available from :func:`edge_evidence`.
     """
+    result = fuse_full(actions, params)
+    return result.edges, result.stats
+
+
+@dataclass
+class FusionResult:
+    edges: pd.DataFrame     # kept account pairs (EDGE_COLUMNS)
+    events: pd.DataFrame    # every strong co-action event: a, b, ca, cb, t, dt, strength, types
+    actions: pd.DataFrame   # the actions used (after the prefilter), with each object's idf
+    stats: dict[str, Any]
+
+
+def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None) -> FusionResult:
+    """:func:`fuse`, keeping the co-action events and the actions used."""
     p = params or FusionParams()
     stats: dict[str, Any] = {"actions_in": int(len(actions))}
     acts = _prefilter(actions, p, stats)
     events = _events(acts, p, stats)
     edges = _edges(events, acts, p, stats)
     stats["edges_kept"] = int(len(edges))
-    return edges, stats
+    return FusionResult(edges=edges, events=events, actions=acts, stats=stats)
 
 
 def _prefilter(actions: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:
@@ -208,9 +223,11 @@ def _edges(ev: pd.DataFrame, acts: pd.DataFrame, p: FusionParams, stats: dict[st
     edges = edges[edges["surprise"] >= p.min_surprise]
     kept = ev.merge(edges[["a", "b"]], on=["a", "b"])
     counts = (kept.explode("types").groupby(["a", "b", "types"]).size().rename("n").reset_index())
-    sig = counts.groupby(["a", "b"]).apply(
-        lambda g: dict(zip(g["types"], g["n"].astype(int), strict=True)), include_groups=False)
-    edges = edges.merge(sig.rename("signals").reset_index(), on=["a", "b"], how="left")
+    sig: dict[tuple[str, str], dict[str, int]] = {}
+    for a, b, t, n in counts.itertuples(index=False):  # kept edges only: few
+        sig.setdefault((a, b), {})[t] = int(n)
+    edges = edges.copy()
+    edges["signals"] = [sig.get((a, b), {}) for a, b in zip(edges["a"], edges["b"], strict=True)]
     edges = edges.rename(columns={"a": "account_id", "b": "account_id_y"})
     edges = edges.sort_values(["weight", "account_id", "account_id_y"],
                               ascending=[False, True, True]).reset_index(drop=True)
@@ -219,8 +236,10 @@ def _edges(ev: pd.DataFrame, acts: pd.DataFrame, p: FusionParams, stats: dict[st
 
 def _expected_chance(pairs: pd.DataFrame, acts: pd.DataFrame, p: FusionParams) -> np.ndarray:
     """λ per pair: chance co-actions given each account's own activity on the shared objects."""
-    span = acts.groupby(["object_type", "object_id"])["timestamp"].agg(lambda t: t.max() - t.min())
-    span = span.clip(lower=p.min_span).rename("span")
+    # The inter-decile range, not max - min: a few stragglers days after a live event must not
+    # stretch its one-hour burst into a week (which would make its co-posters look surprising).
+    g = acts.groupby(["object_type", "object_id"])["timestamp"]
+    span = (g.quantile(0.9) - g.quantile(0.1)).clip(lower=p.min_span).rename("span")
     n = acts.groupby(["account_id", "object_type", "object_id"]).size().rename("n").reset_index()
     n = n.merge(span.reset_index(), on=["object_type", "object_id"])
     left = pairs.reset_index(drop=True).reset_index(names="pair").merge(
