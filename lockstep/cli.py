@@ -365,18 +365,28 @@ def export_entities(cluster_ids: tuple[str, ...], kind: str, fmt: str, out: Path
 @main.command("demo")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Local server data dir (default .lockstep/neo4j).")
+@click.option("--sample", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(".lockstep") / "sample-incident", show_default=True,
+              help="Where the sample incident is generated (kept between runs).")
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--scale", type=float, default=1.0, show_default=True)
 @click.option("--app/--no-app", "open_app", default=True, help="Open the app at the end.")
 @click.option("--port", type=int, default=8501, help="HTTP port of the app.")
-def demo(data_dir: Path | None, open_app: bool, port: int) -> None:
-    """The whole job on the embedded default: local Neo4j, schema, then the app."""
+def demo(data_dir: Path | None, sample: Path, seed: int, scale: float, open_app: bool,
+         port: int) -> None:
+    """The whole job on the embedded default: local Neo4j, sample incident, detection, app."""
+    from analyses.detect import DetectParams
     from graph import local_server
     from graph.connection import Graph
     from graph.schema import init_schema
     from graph.settings import config
+    from ingest.generate import generate_incident
+    from ingest.load import ingest
+    from lockstep.detection import run_detection
+    from lockstep.progress import byte_progress
 
     t0 = time.monotonic()
-    env = config()
-    if not env.get("NEO4J_URI"):
+    if not config().get("NEO4J_URI"):
         data_dir = _resolve_data_dir(data_dir)
         os.environ["LOCKSTEP_DATA_DIR"] = str(data_dir)  # the app (a child process) finds it
         running = local_server.status(data_dir)
@@ -384,12 +394,26 @@ def demo(data_dir: Path | None, open_app: bool, port: int) -> None:
         if running is None and local_server.port_open(port_bolt):
             port_bolt = local_server.free_port()
             click.echo(f"port {local_server.DEFAULT_PORT} is taken; the local Neo4j uses {port_bolt}")
-        click.echo("[1/2] starting the local Neo4j (the first start downloads its jars) ...")
+        click.echo("[1/5] starting the local Neo4j (the first start downloads its jars) ...")
         state, _ = local_server.start(data_dir, port=port_bolt)
         click.echo(f"      Neo4j {state.neo4j_version} at {state.uri}")
     graph = Graph()
     result = init_schema(graph)
-    click.echo(f"[2/2] schema ready ({len(result['created'])} created) at {graph.settings.describe()}")
+    click.echo(f"[2/5] schema ready ({len(result['created'])} created) at {graph.settings.describe()}")
+    if not (sample / "ground_truth.json").exists():
+        summary = generate_incident(sample, seed=seed, scale=scale)
+        click.echo(f"[3/5] sample incident generated in {sample}: "
+                   f"{summary['counts']['videos']:,} videos, {summary['counts']['accounts']:,} accounts")
+    else:
+        click.echo(f"[3/5] sample incident already in {sample}")
+    with byte_progress("ingest") as progress:
+        loaded = ingest(graph, [sample], incident="sample-incident", progress=progress)
+    click.echo(f"[4/5] ingested {sum(loaded.read.values()):,} records "
+               f"({sum(loaded.rejected.values()):,} rejected) in {loaded.seconds:.1f}s "
+               f"(idempotent: re-running changes nothing)")
+    job = run_detection(graph, DetectParams(seed=42), incident="sample-incident")
+    click.echo(f"[5/5] detection {job.run_id}: {len(job.result.clusters)} clusters, "
+               f"{len(job.result.members)} accounts flagged in {job.seconds:.1f}s")
     click.echo(f"demo ready in {time.monotonic() - t0:.1f}s")
     if open_app:
         ctx = click.get_current_context()
@@ -411,6 +435,14 @@ def app_cmd(port: int, headless: bool) -> None:
             "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower()]
     os.execv(sys.executable, args)
 
+
+def _register_offline_commands() -> None:
+    from lockstep.cmd_coordination import coordination
+
+    main.add_command(coordination)
+
+
+_register_offline_commands()
 
 if __name__ == "__main__":
     main()
