@@ -363,7 +363,7 @@ class _Cell:
     spread: int  # seconds within which a wave's core participants post
     hashtags: list[str]  # campaign tags (challenge first)
     sounds: list[int]
-    sound_p: float  # chance a campaign post uses the wave's sound
+    sound_p: float  # chance a wave uses the cell's main sound (else its second one)
     templates: list[str]
     distinct_captions: bool
     lookalike: bool

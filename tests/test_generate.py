@@ -1,0 +1,471 @@
+"""Tests of the synthetic incident generator (ingest/generate.py).
+
+They read the files back the way an ingest would (pages, JSON lines, wrappers) and check what the
+generator promises: byte-for-byte determinism, counts that match the files, the Research API
+shapes, and that the planted structure is really in the data (cells post in waves, benign groups
+do not). One small incident is generated per module (scale 0.2, well under a second).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest import generate
+from ingest.generate import MAX_LINES_PER_FILE, WINDOW_END, WINDOW_START, generate_incident
+
+SCALE = 0.2
+SEED = 11
+TAG_RE = re.compile(r"#(\w+)")
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _max_distinct_in_window(posts: list[tuple[int, str]], window: int) -> int:
+    """Most distinct accounts posting within any ``window`` seconds (inclusive)."""
+    posts = sorted(posts)
+    best, lo = 0, 0
+    for hi in range(len(posts)):
+        while posts[hi][0] - posts[lo][0] > window:
+            lo += 1
+        best = max(best, len({u for _, u in posts[lo:hi + 1]}))
+    return best
+
+
+@pytest.fixture(scope="module")
+def incident(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Generate once, read everything back."""
+    out = tmp_path_factory.mktemp("incident")
+    summary = generate_incident(out, seed=SEED, scale=SCALE)
+    pages = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "videos").glob("page-*.json"))]
+    rows: list[dict[str, Any]] = [v for body in pages for v in body["data"]["videos"]]
+    jsonl_files = sorted((out / "videos").glob("videos-*.jsonl"))
+    for f in jsonl_files:
+        rows += _read_jsonl(f)
+    unique: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        unique.setdefault(r["id"], r)
+    comment_bodies = [json.loads(p.read_text(encoding="utf-8"))
+                      for p in sorted((out / "comments").glob("comments-*.json"))]
+    return {
+        "out": out, "summary": summary, "pages": pages, "rows": rows, "jsonl_files": jsonl_files,
+        "videos": list(unique.values()),
+        "gt": json.loads((out / "ground_truth.json").read_text(encoding="utf-8")),
+        "user_info": _read_jsonl(out / "users" / "user_info.jsonl"),
+        "following": _read_jsonl(out / "users" / "following.jsonl"),
+        "reposts": _read_jsonl(out / "users" / "reposts.jsonl"),
+        "comment_bodies": comment_bodies,
+        "comments": [c for b in comment_bodies for c in b["data"]["comments"]],
+    }
+
+
+def _words(text: str) -> str:
+    """A caption's plain words: no hashtags, mentions, emoji, punctuation or case."""
+    text = re.sub(r"[#@][\w.]+", " ", text.lower())
+    return " ".join(re.findall(r"[a-z0-9']+", text))
+
+
+def _tags(v: dict[str, Any]) -> set[str]:
+    """A video's hashtags: the list when present, else the ones in its caption."""
+    if "hashtag_names" in v:
+        return set(v["hashtag_names"])
+    return {t.lower() for t in TAG_RE.findall(v.get("video_description", ""))}
+
+
+# ---------------------------------------------------------------------------- determinism
+def test_same_seed_and_scale_give_identical_bytes(incident: dict[str, Any], tmp_path: Path) -> None:
+    again = generate_incident(tmp_path / "again", seed=SEED, scale=SCALE)
+    assert _hashes(tmp_path / "again") == _hashes(incident["out"])
+    assert again["counts"] == incident["summary"]["counts"]
+
+
+def test_output_does_not_depend_on_the_process(incident: dict[str, Any], tmp_path: Path) -> None:
+    """Another interpreter with another string-hash salt writes the same bytes (no set order leaks)."""
+    code = ("import sys; from ingest.generate import generate_incident; "
+            f"generate_incident(sys.argv[1], seed={SEED}, scale={SCALE})")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path / "proc")], check=True, env=env,
+                   cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert _hashes(tmp_path / "proc") == _hashes(incident["out"])
+
+
+def test_worker_processes_write_the_same_bytes(incident: dict[str, Any], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large incidents render chunks in forked workers; that path must not change the output."""
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        pytest.skip("no fork start method or a single CPU: the generator never uses workers here")
+    monkeypatch.setattr(generate, "PARALLEL_MIN_VIDEOS", 0)
+    generate_incident(tmp_path / "par", seed=SEED, scale=SCALE)
+    assert _hashes(tmp_path / "par") == _hashes(incident["out"])
+
+
+def test_different_seed_gives_different_incident(incident: dict[str, Any], tmp_path: Path) -> None:
+    generate_incident(tmp_path / "other", seed=SEED + 1, scale=SCALE)
+    mine, other = _hashes(incident["out"]), _hashes(tmp_path / "other")
+    for name in ("videos/videos-00001.jsonl", "videos/page-00001.json", "ground_truth.json",
+                 "users/user_info.jsonl", "users/following.jsonl", "comments/comments-00001.json"):
+        assert mine[name] != other[name], name
+
+
+def test_scale_below_minimum_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        generate_incident(tmp_path, seed=1, scale=0.01)
+
+
+# ---------------------------------------------------------------------------- files and counts
+def test_summary_lists_exactly_the_files_written(incident: dict[str, Any]) -> None:
+    out = incident["out"]
+    on_disk = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert incident["summary"]["files"] == on_disk
+    for name in ("videos/page-00001.json", "videos/page-00002.json", "videos/videos-00001.jsonl",
+                 "users/user_info.jsonl", "users/following.jsonl", "users/reposts.jsonl",
+                 "comments/comments-00001.json", "ground_truth.json"):
+        assert name in on_disk
+    assert Path(incident["summary"]["ground_truth"]) == out / "ground_truth.json"
+
+
+def test_counts_equal_what_is_in_the_files(incident: dict[str, Any]) -> None:
+    c = incident["summary"]["counts"]
+    rows, videos = incident["rows"], incident["videos"]
+    assert c == incident["gt"]["counts"]
+    assert c["video_rows"] == len(rows)
+    assert c["videos"] == len(videos)
+    assert c["duplicate_video_rows"] == len(rows) - len(videos) > 0
+    assert c["accounts"] == len({v["username"] for v in videos})
+    assert c["hashtag_links"] == sum(len(_tags(v)) for v in videos)
+    assert c["hashtags"] == len({t for v in videos for t in _tags(v)})
+    assert c["mentions"] == sum(len(v.get("video_mention_list", ())) for v in videos)
+    assert c["sounds"] == len({v["music_id"] for v in videos if "music_id" in v})
+    assert c["user_info"] == len(incident["user_info"])
+    assert c["following_lists"] == len(incident["following"])
+    assert c["follows"] == sum(len(w["response"]["data"]["user_following"]) for w in incident["following"])
+    assert c["repost_lists"] == len(incident["reposts"])
+    assert c["reposts"] == sum(len(w["response"]["data"]["reposted_videos"]) for w in incident["reposts"])
+    assert c["comments"] == len(incident["comments"])
+    assert c["comment_files"] == len(incident["comment_bodies"])
+    assert c["cell_accounts"] == sum(len(cell["accounts"]) for cell in incident["gt"]["cells"])
+    # scale 1 is about 10,000 videos by 2,000 accounts
+    assert 0.8 * 10_000 * SCALE <= c["videos"] <= 1.2 * 10_000 * SCALE
+    assert c["accounts"] == round(2_000 * SCALE)
+
+
+# ---------------------------------------------------------------------------- formats
+def test_pages_are_research_api_bodies(incident: dict[str, Any]) -> None:
+    p1, p2 = incident["pages"]
+    for body in (p1, p2):
+        assert set(body) == {"data", "error"}
+        assert set(body["data"]) == {"videos", "cursor", "has_more", "search_id"}
+        assert isinstance(body["data"]["cursor"], int) and isinstance(body["data"]["search_id"], str)
+        assert body["error"]["code"] == "ok" and isinstance(body["error"]["log_id"], str)
+    assert p1["data"]["has_more"] is True and p2["data"]["has_more"] is False
+    assert p1["data"]["search_id"] == p2["data"]["search_id"]
+    page_ids = {v["id"] for body in (p1, p2) for v in body["data"]["videos"]}
+    assert len(page_ids) == 300  # the first 300 videos; page 2 overlaps page 1 by a few rows
+    overlap = {v["id"] for v in p1["data"]["videos"]} & {v["id"] for v in p2["data"]["videos"]}
+    assert overlap
+    # the pages hold the earliest videos (sorted as generated: by time)
+    first_jsonl = json.loads(incident["jsonl_files"][0].read_text(encoding="utf-8").split("\n", 1)[0])
+    assert max(v["create_time"] for b in (p1, p2) for v in b["data"]["videos"]) <= first_jsonl["create_time"]
+
+
+def test_video_objects(incident: dict[str, Any]) -> None:
+    rows = incident["rows"]
+    for f in incident["jsonl_files"]:
+        with open(f, encoding="utf-8") as fh:
+            assert sum(1 for _ in fh) <= MAX_LINES_PER_FILE
+    missing = Counter()
+    for v in rows:
+        assert isinstance(v["id"], int) and len(str(v["id"])) == 19
+        assert isinstance(v["username"], str) and v["username"]
+        assert WINDOW_START <= v["create_time"] < WINDOW_END
+        if "hashtag_names" in v:
+            assert all(t == t.lower() for t in v["hashtag_names"])
+            assert len(set(v["hashtag_names"])) == len(v["hashtag_names"])
+            if "video_description" in v:
+                caption_tags = {t.lower() for t in TAG_RE.findall(v["video_description"])}
+                assert caption_tags == set(v["hashtag_names"]), v
+        for m in v.get("video_mention_list", ()):
+            if "video_description" in v:
+                assert "@" + m in v["video_description"]
+        for key in ("region_code", "music_id", "voice_to_text", "hashtag_info_list", "video_label",
+                    "effect_ids", "playlist_id", "video_duration", "like_count"):
+            missing[key] += key not in v
+        if "hashtag_info_list" in v and "hashtag_names" in v:
+            assert [h["hashtag_name"] for h in v["hashtag_info_list"]] == v["hashtag_names"]
+    n = len(rows)
+    # optional fields: usually there, missing on a few % of rows (voice/labels/info often missing)
+    for key in ("region_code", "music_id", "effect_ids", "video_duration", "like_count"):
+        assert 0 < missing[key] < 0.08 * n, key
+    for key in ("voice_to_text", "hashtag_info_list", "video_label", "playlist_id"):
+        assert missing[key] > 0.3 * n, key
+    british = sum("favourites_count" in v for v in rows)
+    american = sum("favorites_count" in v for v in rows)
+    assert 0.05 < british / (british + american) < 0.16
+    assert sum(bool(v.get("video_mention_list")) for v in rows) > 0
+
+
+def test_duplicate_rows_come_back_with_more_likes(incident: dict[str, Any]) -> None:
+    seen: dict[int, dict[str, Any]] = {}
+    dups = 0
+    for v in incident["rows"]:
+        first = seen.get(v["id"])
+        if first is None:
+            seen[v["id"]] = v
+            continue
+        dups += 1
+        assert v["like_count"] > first.get("like_count", -1)
+        assert {k: x for k, x in v.items() if not k.endswith("_count")} == \
+            {k: x for k, x in first.items() if not k.endswith("_count")}
+    assert dups == incident["summary"]["counts"]["duplicate_video_rows"]
+
+
+def test_user_wrappers(incident: dict[str, Any]) -> None:
+    accounts = {v["username"] for v in incident["videos"]}
+    infos = incident["user_info"]
+    assert len(infos) >= 0.9 * len(accounts)
+    for w in infos:
+        assert w["endpoint"] == "user_info" and w["username"] in accounts
+        data = w["response"]["data"]
+        assert set(data) == {"display_name", "bio_description", "avatar_url", "is_verified",
+                             "follower_count", "following_count", "likes_count", "video_count", "bio_url"}
+        assert data["avatar_url"].startswith("https://")
+        assert data["video_count"] >= 1
+        assert w["response"]["error"]["code"] == "ok"
+    for w in incident["following"]:
+        assert w["endpoint"] == "user_following"
+        body = w["response"]["data"]
+        assert body["has_more"] is False and body["cursor"] == len(body["user_following"])
+        names = [e["username"] for e in body["user_following"]]
+        assert len(names) == len(set(names)) and w["username"] not in names
+        assert all(set(e) == {"display_name", "username"} for e in body["user_following"])
+    video_ids = {v["id"] for v in incident["videos"]}
+    for w in incident["reposts"]:
+        assert w["endpoint"] == "reposted_videos"
+        for rv in w["response"]["data"]["reposted_videos"]:
+            assert rv["id"] in video_ids and rv["username"] != w["username"]
+            assert {"id", "create_time", "username"} <= set(rv)
+
+
+def test_comments(incident: dict[str, Any]) -> None:
+    videos = {v["id"]: v for v in incident["videos"]}
+    comments = incident["comments"]
+    by_id = {c["id"]: c for c in comments}
+    assert len(by_id) == len(comments)
+    assert 0.2 * len(videos) < len(comments) <= 0.5 * len(videos) + 1
+    replies = Counter()
+    for c in comments:
+        assert set(c) == {"id", "video_id", "text", "like_count", "reply_count", "parent_comment_id",
+                          "create_time"}
+        assert c["video_id"] in videos
+        assert c["create_time"] > videos[c["video_id"]]["create_time"]
+        if c["parent_comment_id"] != c["video_id"]:
+            parent = by_id[c["parent_comment_id"]]
+            assert parent["video_id"] == c["video_id"] and parent["create_time"] <= c["create_time"]
+            replies[parent["id"]] += 1
+    assert replies  # some replies
+    assert all(c["reply_count"] == replies[c["id"]] for c in comments)
+    bodies = incident["comment_bodies"]
+    assert [b["data"]["has_more"] for b in bodies] == [True] * (len(bodies) - 1) + [False]
+
+
+# ---------------------------------------------------------------------------- ground truth
+def test_ground_truth_header(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    assert gt["seed"] == SEED and gt["scale"] == SCALE
+    assert gt["window"] == {"start": "2026-03-01T00:00:00Z", "end": "2026-03-08T00:00:00Z",
+                            "start_ts": WINDOW_START, "end_ts": WINDOW_END}
+    assert gt["challenge_hashtags"][0].endswith("challenge")
+    assert set(gt["benign"]) == {"event_burst", "fan_community", "meme_copiers", "news_accounts",
+                                 "challenge_organic"}
+
+
+def test_cells_are_what_ground_truth_claims(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    cells = gt["cells"]
+    accounts = {v["username"] for v in incident["videos"]}
+    assert 4 <= len(cells) <= 8
+    members = [a for c in cells for a in c["accounts"]]
+    assert len(members) == len(set(members))  # no account in two cells
+    for c in cells:
+        assert c["size"] == len(c["accounts"]) and 5 <= c["size"] <= 80
+        assert set(c["accounts"]) <= accounts
+        assert 4 <= c["waves"] <= 12 and len(c["wave_times"]) == c["waves"]
+        assert 2 <= len(c["hashtags"]) <= 4 and c["hashtags"][0] == gt["challenge_hashtags"][0]
+        assert c["rhythm"] in {"burst", "staggered", "slow"}
+        lo, hi = {"burst": (30, 90), "staggered": (300, 600), "slow": (1200, 1800)}[c["rhythm"]]
+        assert lo <= c["spread_seconds"] <= hi
+        assert c["sounds"] and all(isinstance(s, int) for s in c["sounds"])
+    assert [c["rhythm"] for c in cells].count("slow") == 1
+    assert sum(c["distinct_captions"] for c in cells) == 1
+    assert 0 < sum(c["lookalike_usernames"] for c in cells) < len(cells)
+    assert all(c["caption_templates"] for c in cells if not c["distinct_captions"])
+
+
+def test_cells_post_in_the_claimed_waves(incident: dict[str, Any]) -> None:
+    """Read only the data: each cell's campaign posts form exactly `waves` bursts (> 3 h apart),
+    and in each burst >= 60% of the members posted within the cell's spread (at most 30 min)."""
+    for c in incident["gt"]["cells"]:
+        members, tags, spread = set(c["accounts"]), set(c["hashtags"]), c["spread_seconds"]
+        posts = sorted((v["create_time"], v["username"]) for v in incident["videos"]
+                       if v["username"] in members and _tags(v) & tags)
+        bursts: list[list[tuple[int, str]]] = [[posts[0]]]
+        for p in posts[1:]:
+            if p[0] - bursts[-1][-1][0] > 3 * 3600:
+                bursts.append([])
+            bursts[-1].append(p)
+        synced = [b for b in bursts if _max_distinct_in_window(b, spread) >= 0.6 * c["size"]]
+        assert len(synced) == c["waves"], c["cell_id"]
+        # and the ground-truth wave starts are where the data has them
+        for start in c["wave_start_ts"]:
+            posters = {u for t, u in posts if start <= t <= start + spread}
+            assert 0.6 * c["size"] <= len(posters) < c["size"], c["cell_id"]
+
+
+def test_cells_also_post_camouflage(incident: dict[str, Any]) -> None:
+    for c in incident["gt"]["cells"]:
+        members, tags = set(c["accounts"]), set(c["hashtags"])
+        mine = [v for v in incident["videos"] if v["username"] in members]
+        organic = [v for v in mine if not _tags(v) & tags]
+        assert 0.25 <= len(organic) / len(mine) <= 0.65, c["cell_id"]
+        # campaign captions are near-identical (few distinct texts once tags, mentions, emoji,
+        # casing and punctuation are set aside) but not all identical
+        if not c["distinct_captions"]:
+            captions = [v.get("video_description", "") for v in mine if _tags(v) & tags]
+            assert len(set(captions)) > 1
+            assert len({_words(x) for x in captions}) <= 0.75 * len(captions), c["cell_id"]
+
+
+def test_cells_follow_each_other_densely(incident: dict[str, Any]) -> None:
+    follows = {w["username"]: {e["username"] for e in w["response"]["data"]["user_following"]}
+               for w in incident["following"]}
+    for c in incident["gt"]["cells"]:
+        members = set(c["accounts"])
+        sampled = [a for a in c["accounts"] if a in follows]
+        assert sampled, c["cell_id"]
+        density = sum(len(follows[a] & members) for a in sampled) / (len(sampled) * (len(members) - 1))
+        assert density >= 0.3, c["cell_id"]  # follow_p is 0.6-0.95; small cells are noisy
+    # while the organic graph is sparse (friend circles make it ~0.05-0.12 at tiny scales)
+    organic = [a for a in follows if a in set(incident["gt"]["benign"]["challenge_organic"])]
+    group = set(organic)
+    assert len(organic) > 5
+    density = sum(len(follows[a] & group) for a in organic) / (len(organic) * (len(group) - 1))
+    assert density < 0.2
+
+
+def test_benign_groups_are_disjoint_from_cells_and_each_other(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    accounts = {v["username"] for v in incident["videos"]}
+    cell_accounts = {a for c in gt["cells"] for a in c["accounts"]}
+    seen: set[str] = set()
+    for name, group in gt["benign"].items():
+        assert group, name
+        assert len(group) == len(set(group)), name
+        assert set(group) <= accounts, name
+        assert not set(group) & cell_accounts, name
+        assert not set(group) & seen, name
+        seen |= set(group)
+
+
+def test_event_burst_happens_once(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    det = gt["benign_details"]["event_burst"]
+    group, tags = set(gt["benign"]["event_burst"]), set(det["hashtags"])
+    assert len(group) >= 40 and 600 <= det["burst_seconds"] <= 1800
+    posts = [(v["create_time"], v["username"]) for v in incident["videos"]
+             if v["username"] in group and _tags(v) & tags]
+    per_account = Counter(u for _, u in posts)
+    assert set(per_account.values()) == {1}  # once each: no repeated waves
+    inside = sum(det["start_ts"] <= t <= det["start_ts"] + det["burst_seconds"] for t, _ in posts)
+    assert inside >= 0.7 * len(posts)
+
+
+def test_fans_post_repeatedly_but_not_in_sync(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    det = gt["benign_details"]["fan_community"]
+    fans = set(gt["benign"]["fan_community"]) - {det["idol"]}
+    assert 25 <= len(fans) <= 100
+    posts = [(v["create_time"], v["username"]) for v in incident["videos"]
+             if v["username"] in fans and _tags(v) & set(det["hashtags"])]
+    per_fan = Counter(u for _, u in posts)
+    assert min(per_fan.values()) >= 3 and len(per_fan) == len(fans)
+    assert _max_distinct_in_window(posts, 600) < 0.3 * len(fans)
+    follows = {w["username"]: {e["username"] for e in w["response"]["data"]["user_following"]}
+               for w in incident["following"]}
+    sampled = [f for f in fans if f in follows]
+    assert sampled and sum(det["idol"] in follows[f] for f in sampled) >= 0.85 * len(sampled)
+
+
+def test_meme_is_copied_over_days_mostly_once(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    copiers = set(gt["benign"]["meme_copiers"])
+    key = _words(gt["benign_details"]["meme_copiers"]["caption"])
+    posts = [v for v in incident["videos"]
+             if v["username"] in copiers and _words(v.get("video_description", "")).startswith(key)]
+    per = Counter(v["username"] for v in posts)
+    assert len(per) == len(copiers)
+    assert sum(n == 1 for n in per.values()) >= 0.6 * len(per)
+    times = [v["create_time"] for v in posts]
+    assert max(times) - min(times) > 2 * 86400
+    assert _max_distinct_in_window([(v["create_time"], v["username"]) for v in posts], 600) < 0.3 * len(copiers)
+
+
+def test_news_accounts_post_on_their_own_schedules(incident: dict[str, Any]) -> None:
+    news = set(incident["gt"]["benign"]["news_accounts"])
+    assert 5 <= len(news) <= 10
+    posts = sorted((v["create_time"], v["username"]) for v in incident["videos"] if v["username"] in news)
+    assert len(posts) >= 10 * len(news)
+    # windows of 10 minutes where most outlets posted are rare (a few stories at most)
+    hits, t_last = 0, -10**9
+    for t, _ in posts:
+        if t - t_last > 3600 and _max_distinct_in_window([p for p in posts if t <= p[0] <= t + 600], 600) \
+                >= math.ceil(0.6 * len(news)):
+            hits += 1
+            t_last = t
+    assert hits <= 3
+
+
+def test_challenge_spreads_along_an_s_curve(incident: dict[str, Any]) -> None:
+    gt = incident["gt"]
+    adopters = set(gt["benign"]["challenge_organic"])
+    challenge = gt["challenge_hashtags"][0]
+    times = sorted(v["create_time"] for v in incident["videos"]
+                   if v["username"] in adopters and challenge in _tags(v))
+    assert len(times) >= len(adopters)
+    per_day = Counter((t - WINDOW_START) // 86400 for t in times)
+    peak = max(per_day.values())
+    assert per_day.get(0, 0) < 0.25 * peak  # slow start, then the take-off
+    mid = gt["benign_details"]["challenge_organic"]["midpoint"]
+    assert "2026-03-03" <= mid <= "2026-03-06"
+
+
+def test_organic_activity_is_heavy_tailed(incident: dict[str, Any]) -> None:
+    per = Counter(v["username"] for v in incident["videos"])
+    counts = sorted(per.values())
+    assert counts[len(counts) // 2] <= 5  # most post a handful
+    assert counts[-1] >= 15  # a few post dozens
+    tag_share = Counter(t for v in incident["videos"] for t in _tags(v))
+    n = len(incident["videos"])
+    assert tag_share["fyp"] > 0.25 * n and tag_share["foryou"] > 0.15 * n
+    by_hour: defaultdict[int, int] = defaultdict(int)
+    for v in incident["videos"]:
+        by_hour[v["create_time"] // 3600 % 24] += 1
+    assert max(by_hour.values()) > 1.3 * min(by_hour.values())  # a daily rhythm shows through
