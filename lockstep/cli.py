@@ -361,6 +361,28 @@ def export_entities(cluster_ids: tuple[str, ...], kind: str, fmt: str, out: Path
                f"sha256 {rec['sha256'][:12]})", err=True)
 
 
+# ----------------------------------------------------------------------------------------- review
+@main.command("review")
+@click.option("--run", "run_id", default=None, help="Detection run (default: the latest).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out") / "review", show_default=True)
+def review_cmd(run_id: str | None, out_dir: Path) -> None:
+    """Write the post-incident review as Markdown and as one self-contained HTML file."""
+    from graph.connection import Graph
+    from lockstep.exports import resolve_run
+    from lockstep.review import build_review
+
+    graph = Graph()
+    run_id = resolve_run(graph, run_id)
+    markdown, html = build_review(graph, run_id)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md_path, html_path = out_dir / f"review-{run_id}.md", out_dir / f"review-{run_id}.html"
+    md_path.write_text(markdown, encoding="utf-8")
+    html_path.write_text(html, encoding="utf-8")
+    click.echo(f"post-incident review of {run_id}: {md_path} ({len(markdown):,} chars), "
+               f"{html_path} ({len(html):,} chars)")
+
+
 # ------------------------------------------------------------------------------------------- demo
 @main.command("demo")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
