@@ -55,11 +55,13 @@ __all__ = [
 PAIR_COLUMNS: tuple[str, ...] = (
     "object_id", "content_id", "content_id_y", "time_delta", "account_id", "account_id_y",
 )
-#: Candidate pairs materialised at once (bounds the transient memory to roughly
-#: 16 bytes x this number, about 320 MB for the default).
-DEFAULT_MAX_PAIRS_PER_CHUNK = 20_000_000
+#: Candidate pairs materialised at once: bounds the transient memory of pair generation to
+#: about 25 bytes x this number (~250 MB for the default). Kept pairs cost 8 bytes each until
+#: the output is built.
+DEFAULT_MAX_PAIRS_PER_CHUNK = 10_000_000
 
 _ID_COLUMNS = ("account_id", "object_id", "content_id")
+_MAX_PAIR_CODE = 2**62  # packed CooRTweet-order codes stay below this (else: argsort fallback)
 _TIME_COLUMNS = ("timestamp", "timestamp_share")
 
 
@@ -149,9 +151,10 @@ def detect_groups(
         Return rows in CooRTweet's row order (objects in order of first appearance, then pairs
         as its self-join emits them). :func:`analyses.network.coordinated_network` derives the
         ``from``/``to`` orientation of igraph from that order, so keep it for exact parity. It
-        costs one extra sort of the pairs; set False when only the set of pairs matters.
+        costs one extra value sort of the pairs (about a fifth of the run time); set False
+        when only the set of pairs matters.
     max_pairs_per_chunk:
-        How many candidate pairs are materialised at once (memory bound, ~16 bytes each). Only
+        How many candidate pairs are materialised at once (memory bound, ~25 bytes each). Only
         affects memory and speed, never the result. A single row whose own window holds more
         candidates than this forms a chunk by itself.
     max_pairs_per_object:
@@ -165,8 +168,9 @@ def detect_groups(
         ``attrs["coaction_stats"]`` reports ``capped_objects``, ``capped_pairs_dropped`` and
         ``capped_k``.
     categorical:
-        Return the ID columns as pandas Categoricals (cheap to build and to hold for tens of
-        millions of rows) instead of plain values.
+        Return the ID columns as pandas Categoricals (less memory for string ids over tens of
+        millions of pairs; :func:`analyses.network.coordinated_network` uses their codes)
+        instead of plain values.
 
     Returns
     -------
@@ -237,7 +241,8 @@ def _timestamps_as_seconds(values: pd.Series) -> np.ndarray:
     ):
         if values.isna().any():
             raise ValueError("timestamp has missing values")
-        ts = values.dt.tz_convert("UTC") if isinstance(values.dtype, pd.DatetimeTZDtype) else values
+        ts = (values.dt.tz_convert("UTC").dt.tz_localize(None)
+              if isinstance(values.dtype, pd.DatetimeTZDtype) else values)
         return ts.astype("datetime64[s]").to_numpy().astype(np.int64)
     if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
         raise ValueError(f"timestamp must be integer seconds, got dtype {values.dtype}")
@@ -256,14 +261,52 @@ def _idx_dtype(n: int) -> type[np.signedinteger]:
     return np.int32 if n < 2**31 - 1 else np.int64
 
 
+def _packed_argsort(key: np.ndarray, bound: int) -> np.ndarray | None:
+    """Stable argsort of non-negative int keys below ``bound`` by one value sort of
+    ``key << bits | index`` (numpy's SIMD value sort is several times faster than an argsort),
+    or None when key and index do not fit in 62 bits together."""
+    n = len(key)
+    bits = max(int(n - 1).bit_length(), 1)
+    if bound >= (1 << (62 - bits)):
+        return None
+    packed = key.astype(np.int64) << bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << bits) - 1
+    return packed
+
+
+def _stable_argsort_codes(codes: np.ndarray) -> np.ndarray:
+    """Stable argsort of non-negative integer codes: a packed value sort when it fits, else LSD
+    radix on 16-bit digits (numpy's stable sort is a radix sort for 16-bit keys)."""
+    c = np.asarray(codes)
+    if len(c) == 0:
+        return np.zeros(0, dtype=np.intp)
+    top = int(c.max())
+    if int(c.min()) < 0:
+        return np.argsort(c, kind="stable")
+    packed = _packed_argsort(c, top + 1)
+    if packed is not None:
+        return packed
+    if top >= 2**32:
+        return np.argsort(c, kind="stable")
+    perm = np.argsort((c & 0xFFFF).astype(np.uint16), kind="stable")
+    if top >= 2**16:
+        high = (c >> 16).astype(np.uint16)
+        perm = perm[np.argsort(high[perm], kind="stable")]
+    return perm
+
+
 def _window_sorted(
     group: np.ndarray, t: np.ndarray, time_window: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sort rows by (group, t) and find, per sorted row, one past the end of its window.
 
     Returns ``order`` (sorted -> input row), ``hi`` (exclusive end, sorted positions) and the
-    sorted group codes. Uses a single int64 key ``group * span + (t - tmin)``; if that could
-    overflow, times are first rank-compressed together with ``t + time_window``.
+    sorted group codes. The window ends come from one ``searchsorted`` over the int64 key
+    ``group * span + (t - tmin)``; if that could overflow, times are first rank-compressed
+    together with ``t + time_window``. The sort itself is two packed value sorts (by time, then
+    stably by group) when they fit, else an argsort of the key.
     """
     n = len(t)
     if n == 0:
@@ -273,19 +316,27 @@ def _window_sorted(
     tmin, tmax = int(t.min()), int(t.max())
     span = tmax - tmin + time_window + 1
     n_groups = int(g.max()) + 1
-    if n_groups * span < 2**62:
-        key = g * span + (t - tmin)
-        order = np.argsort(key, kind="quicksort")
-        key_s = key[order]
-        bound_s = key_s + time_window
-    else:  # rank-compress times so the key fits in int64 (ordering and window are preserved)
+    compressed = n_groups * span >= 2**62
+    if compressed:  # rank-compress times so the key fits in int64 (order and window preserved)
         ends = t + time_window
         u = np.unique(np.concatenate([t, ends]))
-        m = len(u)
-        key = g * m + np.searchsorted(u, t)
+        span = len(u)
+        t_key = np.searchsorted(u, t)
+    else:
+        t_key = t - tmin
+    order = _packed_argsort(t_key, span)
+    if order is not None:
+        by_group = _packed_argsort(g[order], n_groups)
+        order = order[by_group] if by_group is not None else None
+    key = g * span + t_key
+    if order is None:
         order = np.argsort(key, kind="quicksort")
-        key_s = key[order]
-        bound_s = g[order] * m + np.searchsorted(u, ends[order])
+    key_s = key[order]
+    del key
+    if compressed:
+        bound_s = g[order] * span + np.searchsorted(u, ends[order])
+    else:
+        bound_s = key_s + time_window
     hi = np.searchsorted(key_s, bound_s, side="right")
     return order, hi, g[order]
 
@@ -296,11 +347,16 @@ def _content_codes(values: pd.Series) -> tuple[np.ndarray | None, Any]:
     With unique content ids (the usual case: one post per action) the row index is the code and
     no hash table over millions of ids is needed; numeric ids are checked with one fast sort.
     """
-    arr = values.to_numpy() if values.dtype.kind in "iuf" else None
-    if arr is not None:
-        srt = np.sort(arr, kind="quicksort")
-        if len(srt) < 2 or bool(np.all(srt[1:] != srt[:-1])):
-            return None, values
+    arr = values.to_numpy() if values.dtype.kind in "iu" else None
+    if arr is not None and len(arr):
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < 4 * len(arr):  # dense integer ids: one counting pass
+            if int(np.bincount(arr - lo).max()) <= 1:
+                return None, values
+        else:
+            srt = np.sort(arr)
+            if bool(np.all(srt[1:] != srt[:-1])):
+                return None, values
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     if len(uniques) == len(values):
         return None, values
@@ -357,7 +413,7 @@ def _co_action(
     acc_all, acc_uniques = pd.factorize(actions["account_id"], use_na_sentinel=False)
     keep = np.bincount(acc_all)[acc_all] >= min_participation
     kept = np.flatnonzero(keep)
-    orig = kept[np.argsort(acc_all[kept], kind="stable")]  # working row -> input row
+    orig = kept[_stable_argsort_codes(acc_all[kept])]  # working row -> input row
     n = len(orig)
     stats.rows_after_prefilter = n
     it = _idx_dtype(max(n, 1))
@@ -391,7 +447,7 @@ def _co_action(
     m = len(order)
     cnt = hi - np.arange(m) - 1  # later rows inside the window (each unordered pair once)
     del hi
-    acc_s = acc[order]
+    acc_s = acc[order].astype(np.int32) if len(acc_uniques) < 2**31 else acc[order]
     t_s = t[order]
     cont_s = cont[order] if cont is not None else None
 
@@ -415,7 +471,6 @@ def _co_action(
                 "(result is not CooRTweet-exact)",
                 CoActionCapWarning, stacklevel=3,
             )
-    del g_s
     clock = stats.lap("window", clock)
 
     # 2+3. materialise candidate pairs chunk by chunk, drop loops, keep compact indices
@@ -451,48 +506,42 @@ def _co_action(
     clock = stats.lap("pairs", clock)
 
     # 4. participation refinement (CooRTweet's filter_min_participation; a no-op below 2).
-    #    With one content id per row the content "set" is simply a set of rows.
     if min_participation >= 2 and len(sa):
-        cid_s = cont_s if cont_s is not None else order
-        n_c = len(cont_uniques) if cont is not None else n
-        cid = cont if cont is not None else np.arange(n)
-        in_pairs = np.zeros(n_c, dtype=bool)
-        in_pairs[cid_s[sa]] = True
-        in_pairs[cid_s[sb]] = True
-        row_in = in_pairs[cid]
-        per_acc = np.bincount(acc[row_in], minlength=int(acc.max()) + 1)
-        passing = row_in & (per_acc[acc] >= min_participation)
-        keep_c = np.zeros(n_c, dtype=bool)
-        keep_c[cid[passing]] = True
-        ok = keep_c[cid_s[sa]] | keep_c[cid_s[sb]]
+        if cont_s is None:
+            # one content id per row: the content "set" is a set of rows, kept in sorted space
+            # (rows left out of the window had no pairs, so they never count)
+            row_in_s = np.zeros(m, dtype=bool)
+            row_in_s[sa] = True
+            row_in_s[sb] = True
+            per_acc = np.bincount(acc_s[row_in_s], minlength=int(acc.max()) + 1)
+            keep_s = row_in_s & (per_acc[acc_s] >= min_participation)
+            ok = keep_s[sa] | keep_s[sb]
+        else:
+            n_c = len(cont_uniques)
+            in_pairs = np.zeros(n_c, dtype=bool)
+            in_pairs[cont_s[sa]] = True
+            in_pairs[cont_s[sb]] = True
+            row_in = in_pairs[cont]
+            per_acc = np.bincount(acc[row_in], minlength=int(acc.max()) + 1)
+            passing = row_in & (per_acc[acc] >= min_participation)
+            keep_c = np.zeros(n_c, dtype=bool)
+            keep_c[cont[passing]] = True
+            ok = keep_c[cont_s[sa]] | keep_c[cont_s[sb]]
         sa, sb = sa[ok], sb[ok]
+        del ok
+    clock = stats.lap("participation", clock)
 
-    # 5. orientation: t_s[sa] <= t_s[sb] by construction. Simultaneous shares keep CooRTweet's
-    #    order: the row earlier in its working order is content_id (the self-join's x side).
-    swap = t_s[sa] == t_s[sb]
-    swap &= order[sa] > order[sb]
-    first = np.where(swap, sb, sa)
-    second = np.where(swap, sa, sb)
-    del sa, sb, swap
-    clock = stats.lap("participation+orientation", clock)
-
-    if sort and len(first):
-        # CooRTweet row order: objects by first appearance; within an object, the self-join on
-        # `id < id` emits, for each later row j (working order), its earlier partners i.
-        rr = np.empty(n, dtype=np.int64)
-        rr[np.argsort(group, kind="stable")] = np.arange(n)
-        rr_s = rr[order]
-        del rr
-        r1_, r2_ = rr_s[first], rr_s[second]
-        key = np.maximum(r1_, r2_)
-        key *= n
-        key += np.minimum(r1_, r2_)
-        del r1_, r2_, rr_s
-        perm = np.argsort(key, kind="quicksort")
-        del key
-        first, second = first[perm], second[perm]
-        del perm
-
+    # 5. orientation: the earlier share is content_id; for simultaneous shares the row earlier
+    #    in CooRTweet's working order (the x side of its `id < id` self-join) is.
+    if sort and len(sa):
+        first, second = _coortweet_order(sa, sb, order, group, g_s, t_s, n)
+    else:
+        # t_s[sa] <= t_s[sb] by construction; only ties may need a swap
+        first, second = sa, sb
+        tie = np.flatnonzero(t_s[sa] == t_s[sb])
+        tie = tie[order[sa[tie]] > order[sb[tie]]]
+        first[tie], second[tie] = sb[tie], sa[tie]
+    del sa, sb, g_s
     clock = stats.lap("sort", clock)
     stats.pairs_out = len(first)
     time_delta = t_s[second] - t_s[first]
@@ -505,6 +554,61 @@ def _co_action(
     stats.lap("output", clock)
     out.attrs["coaction_stats"] = stats.as_dict()
     return out
+
+
+def _coortweet_order(sa: np.ndarray, sb: np.ndarray, order: np.ndarray, group: np.ndarray,
+                     g_s: np.ndarray, t_s: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Oriented pairs (sorted positions) in CooRTweet's row order.
+
+    CooRTweet emits an object's pairs as its self-join on ``id < id`` does: for each row j of the
+    object (working order), its earlier rows i. With ``l`` the rank of a row inside its object
+    (working order), the pair (i, j) gets the integer ``T[object] + l_j (l_j - 1) / 2 + l_i``,
+    where ``T`` counts the possible pairs of the previous objects. When that code and the pair's
+    index fit together in 63 bits (always, short of ~1e11 possible pairs with 33M pairs), one
+    value sort of ``code << bits | index`` orders the pairs, several times faster than an
+    argsort; otherwise the codes are argsorted.
+    """
+    p = len(sa)
+    sizes = np.bincount(group).astype(np.int64)
+    tri = sizes * (sizes - 1) // 2
+    t_start = np.cumsum(tri) - tri  # first code of each object
+    by_group = _stable_argsort_codes(group)  # working rows by (object, working order)
+    local = np.empty(n, dtype=np.int64)
+    local[by_group] = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    del by_group
+    local_s = local[order]  # in sorted space: the gathers below are nearly sequential
+    del local
+    li = local_s[sa]
+    lj = local_s[sb]
+    del local_s
+    a_is_lo = li < lj
+    code = np.maximum(li, lj)
+    np.minimum(li, lj, out=li)  # li now holds the smaller rank
+    del lj
+    code *= code - 1
+    code >>= 1
+    code += li
+    del li
+    code += t_start[g_s][sa]
+    bits = max(int(p - 1).bit_length(), 1)
+    if int(tri.sum()) < (_MAX_PAIR_CODE >> bits):
+        code <<= bits
+        code |= np.arange(p, dtype=np.int64)
+        code.sort()
+        code &= (1 << bits) - 1
+        idx = code
+    else:
+        idx = np.argsort(code)
+        del code
+    a, b, a_lo = sa[idx], sb[idx], a_is_lo[idx]
+    del idx, a_is_lo
+    lo = np.where(a_lo, a, b)
+    hi = np.where(a_lo, b, a)
+    del a, b, a_lo
+    swap = t_s[lo] > t_s[hi]
+    first = np.where(swap, hi, lo)
+    second = np.where(swap, lo, hi)
+    return first, second
 
 
 def _take(series: pd.Series, idx: np.ndarray) -> pd.Series:

@@ -98,29 +98,77 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, Any]:
 
 
 def _joint_codes(s1: pd.Series, s2: pd.Series) -> tuple[np.ndarray, np.ndarray, Any]:
-    """Codes of two columns over one shared set of uniques."""
+    """Codes of two columns over one shared, *sorted* set of uniques (code order = value order).
+
+    Integer ids with a moderate range are used as ``value - min`` directly (no hashing);
+    otherwise the two columns are factorized together and the codes renumbered by value.
+    """
     d1, d2 = s1.dtype, s2.dtype
     if (isinstance(d1, pd.CategoricalDtype) and isinstance(d2, pd.CategoricalDtype)
             and d1.categories.equals(d2.categories)):
-        return (s1.cat.codes.to_numpy().astype(np.int64),
-                s2.cat.codes.to_numpy().astype(np.int64), d1.categories)
+        c1 = s1.cat.codes.to_numpy().astype(np.int64)
+        c2 = s2.cat.codes.to_numpy().astype(np.int64)
+        uniq: Any = d1.categories
+    else:
+        if d1.kind in "iu" and d2.kind in "iu" and len(s1):
+            v1, v2 = s1.to_numpy(), s2.to_numpy()
+            lo = min(int(v1.min()), int(v2.min()))
+            hi = max(int(v1.max()), int(v2.max()))
+            if hi - lo < max(4 * (len(s1) + len(s2)), 1 << 20):
+                c1 = v1.astype(np.int64) - lo
+                c2 = v2.astype(np.int64) - lo
+                return c1, c2, pd.RangeIndex(lo, hi + 1)
 
-    def plain(s: pd.Series) -> pd.Series:
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            return s.astype(s.cat.categories.dtype)
-        return s
+        def plain(s: pd.Series) -> pd.Series:
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                return s.astype(s.cat.categories.dtype)
+            return s
 
-    both = pd.concat([plain(s1), plain(s2)], ignore_index=True)
-    codes, uniq = pd.factorize(both, use_na_sentinel=False)
-    codes = codes.astype(np.int64)
-    return codes[: len(s1)], codes[len(s1):], uniq
+        both = pd.concat([plain(s1), plain(s2)], ignore_index=True)
+        codes, uniq = pd.factorize(both, use_na_sentinel=False)
+        codes = codes.astype(np.int64)
+        c1, c2 = codes[: len(s1)], codes[len(s1):]
+    rank = _value_ranks(uniq)
+    order = np.empty(len(rank), dtype=np.int64)
+    order[rank] = np.arange(len(rank))
+    return rank[c1], rank[c2], pd.Index(uniq).take(order)
+
+
+def _packed_argsort(key: np.ndarray, bound: int) -> np.ndarray | None:
+    """Stable argsort of non-negative keys below ``bound`` as one value sort of
+    ``key << bits | row`` (numpy's SIMD value sort is several times faster than an argsort),
+    or None when key and row do not fit in 62 bits together."""
+    p = len(key)
+    bits = max(int(p - 1).bit_length(), 1)
+    if bound >= (1 << (62 - bits)):
+        return None
+    packed = key.astype(np.int64) << bits
+    packed |= np.arange(p, dtype=np.int64)
+    packed.sort()
+    packed &= (1 << bits) - 1
+    return packed
+
+
+def _sort_pairs(lo: np.ndarray, hi: np.ndarray, n_acc: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(perm, key[perm])`` with ``key = lo * n_acc + hi``: one packed value sort when it fits,
+    else two stable packed sorts (by ``hi``, then by ``lo``), else an argsort."""
+    key = lo * n_acc
+    key += hi
+    perm = _packed_argsort(key, n_acc * n_acc)
+    if perm is None:
+        by_hi = _packed_argsort(hi, n_acc)
+        if by_hi is not None:
+            perm = by_hi[_packed_argsort(lo[by_hi], n_acc)]
+        else:
+            perm = np.argsort(key, kind="quicksort")
+    return perm, key[perm]
 
 
 class _Grouped:
     """Pair rows grouped per unordered account pair (sort-based: no hash table over pairs).
 
-    Groups are in ascending (pmin, pmax) code order; ``first_row`` gives each group's first
-    row in ``pairs`` (data.table's and igraph's order is the order of ``first_row``).
+    Groups are in ascending (pmin, pmax) order; ``first_row`` gives each group's first row in
+    ``pairs`` (data.table's and igraph's order is the order of ``first_row``).
     """
 
     def __init__(self, pairs: pd.DataFrame) -> None:
@@ -130,18 +178,15 @@ class _Grouped:
         self.n_rows = p = len(pairs)
         self.acc_uniques = acc_uniques
         self.n_acc = n_acc = max(len(acc_uniques), 1)
-        rank = _value_ranks(acc_uniques)
-        self.swapped = rank[ca] > rank[cb]  # the row's account_id is the larger id
-        lo = np.where(self.swapped, cb, ca)  # pmin(account_id, account_id_y)
-        hi = np.where(self.swapped, ca, cb)  # pmax
-        key = lo * n_acc + hi
-        del lo, hi, ca, cb
-        self.perm = perm = np.argsort(key, kind="quicksort")
-        ks = key[perm]
-        del key
+        self.swapped = ca > cb  # the row's account_id is the larger id (codes follow values)
+        lo = np.minimum(ca, cb)  # pmin(account_id, account_id_y)
+        hi = np.maximum(ca, cb)  # pmax
+        del ca, cb
+        self.perm, ks = _sort_pairs(lo, hi, n_acc)
+        del lo, hi
         if p:
             starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-            self.first_row = np.minimum.reduceat(perm, starts)
+            self.first_row = np.minimum.reduceat(self.perm, starts)
         else:
             starts = np.zeros(0, dtype=np.int64)
             self.first_row = np.zeros(0, dtype=np.int64)
@@ -151,10 +196,19 @@ class _Grouped:
         self.e_hi = ks[starts] % n_acc
         self.n_groups = len(starts)
 
+    def appearance_order(self, sel: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the (selected) groups in order of first appearance (no comparison sort:
+        first rows are distinct row numbers)."""
+        slot = np.full(self.n_rows, -1, dtype=np.int64)
+        idx = np.arange(self.n_groups) if sel is None else np.flatnonzero(sel)
+        slot[self.first_row[idx]] = np.arange(len(idx))
+        return idx[slot[slot >= 0]] if sel is None else slot[slot >= 0]
+
     def mean_time_delta(self) -> np.ndarray:
         if not self.n_rows:
             return np.zeros(0)
-        td = self.pairs["time_delta"].to_numpy(dtype=np.float64)[self.perm]
+        td = self.pairs["time_delta"].to_numpy()
+        td = td[self.perm] if td.dtype.kind in "iu" else td.astype(np.float64)[self.perm]
         return np.add.reduceat(td, self.starts) / self.weight
 
     def n_distinct(self, sel: np.ndarray,
@@ -226,7 +280,7 @@ def account_pair_summary(pairs: pd.DataFrame) -> pd.DataFrame:
         n_obj = g.n_distinct(allg, "object_id")
     else:
         n_obj = np.zeros(g.n_groups, dtype=np.int64)
-    order = np.argsort(g.first_row)  # first rows are distinct
+    order = g.appearance_order()
     uniq = pd.Index(g.acc_uniques)
     return pd.DataFrame({
         "account_a": uniq.take(g.e_lo[order]),
@@ -321,7 +375,7 @@ def coordinated_network(
     vid[verts] = np.arange(len(verts))
 
     # edges in igraph's edge order (first appearance); `from` is the lower vertex id
-    eorder = np.argsort(g.first_row[sel], kind="stable")
+    eorder = g.appearance_order(sel)  # positions within the selected groups
     e_lo, e_hi = e_lo[eorder], e_hi[eorder]
     n_c = g.n_distinct(sel, "content_id")[eorder]
     n_cy = g.n_distinct(sel, "content_id_y")[eorder]

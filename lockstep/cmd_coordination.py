@@ -79,7 +79,8 @@ def _parse_seconds(col: pd.Series, path: Path, parquet: bool) -> pd.Series:
         if col.isna().any():
             i = int(np.flatnonzero(col.isna().to_numpy())[0])
             raise LockstepError(f"{_where(path, i, parquet)}, field {field}: missing value")
-        ts = col.dt.tz_convert("UTC") if getattr(col.dt, "tz", None) is not None else col
+        ts = (col.dt.tz_convert("UTC").dt.tz_localize(None)
+              if getattr(col.dt, "tz", None) is not None else col)
         return pd.Series(ts.astype("datetime64[s]").to_numpy().astype(np.int64))
     num = pd.to_numeric(col, errors="coerce")
     values = np.array(num.to_numpy(dtype=np.float64, na_value=np.nan), copy=True)
