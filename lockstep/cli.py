@@ -454,7 +454,8 @@ def app_cmd(port: int, headless: bool) -> None:
     click.echo(f"app on http://127.0.0.1:{port}  (graph: {settings.describe()})")
     args = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false", "--server.headless", str(headless).lower()]
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--server.headless", str(headless).lower()]
     os.execv(sys.executable, args)
 
 
