@@ -1,8 +1,11 @@
 """Run one ingest: files -> readers -> batched graph writes, with rejects, counts and provenance.
 
 Nodes are written before the relationships that need them, batch by batch, each batch one
-``UNWIND $rows`` statement per label or type. Everything MERGEs on keys, so a re-run (after a crash,
-or of overlapping exports) completes the graph without duplicates. Every source record is counted:
+transaction of ``UNWIND $rows`` statements (one per label, then one or two per relationship type).
+Everything MERGEs on keys, so a re-run (after a crash, or of overlapping exports) completes the graph
+without duplicates; where a MERGE provably cannot match (a node new to an empty label, a
+relationship of a node created in the same transaction) a CREATE does the same work for less (see
+:class:`Loader` and graph/queries/load.py). Every source record is counted:
 ``read = loaded + rejected`` per record kind; rejected records go to a JSONL rejects file with the
 file, record number, field, reason and the raw record.
 """
@@ -17,13 +20,15 @@ import queue
 import secrets
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from neo4j.exceptions import ConstraintError
 
 from graph.connection import Graph
 from graph.errors import LockstepError
@@ -33,7 +38,9 @@ from ingest.formats import common
 from ingest.records import Parsed, account_key, post_key
 from lockstep import __version__
 
-DEFAULT_BATCH = 10_000
+# Posts per batch; a batch is one transaction. 5,000 measured best on a 2-core machine with a 4 GB
+# heap (10,000 doubles the server's GC time: the whole batch's transaction state is live).
+DEFAULT_BATCH = 5_000
 
 
 @dataclass
@@ -132,28 +139,41 @@ def _domain(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
+# Props that only repeat a node's identity: a row with nothing else (and no counters) is a stub,
+# written once per run (its node then exists; a stub never changes it).
+_STUB_PROPS = frozenset({"platform", "account_id", "post_id", "sound_id", "name", "url", "domain"})
+
+
 class _Batch:
-    """Rows waiting to be written, deduplicated by key within the batch."""
+    """Rows waiting to be written, deduplicated by key within the batch.
+
+    ``nodes[label][key]`` is ``[props, counters, counters_at]``; ``rels[name]`` a set of
+    ``(from key, to key[, kind])``. Every key a relationship names is also a node row of the batch.
+    """
+
+    __slots__ = ("nodes", "rels", "posts", "rel_rows")
 
     def __init__(self) -> None:
-        self.nodes: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in q.NODE_KEYS}
+        self.nodes: dict[str, dict[str, list[Any]]] = {name: {} for name in q.NODE_KEYS}
         self.rels: dict[str, set[tuple[str, ...]]] = {name: set() for name in q.RELATIONSHIPS}
         self.posts = 0
+        self.rel_rows = 0   # relationship rows added (before deduplication)
 
-    def node(self, name: str, key: str, props: dict[str, Any] | None = None,
-             counters: dict[str, Any] | None = None, counters_at: int | None = None) -> None:
+    def node(self, name: str, key: str, props: dict[str, Any], counters: dict[str, Any] | None = None,
+             counters_at: int | None = None) -> None:
         rows = self.nodes[name]
         row = rows.get(key)
         if row is None:
-            rows[key] = {"key": key, "props": dict(props or {}),
-                         "counters": dict(counters or {}) if counters else {},
-                         "counters_at": counters_at if counters else None}
+            rows[key] = [props, dict(counters) if counters else None, counters_at if counters else None]
             return
         if props:
-            row["props"].update(props)
-        if counters and (row["counters_at"] is None or (counters_at or 0) >= row["counters_at"]):
-            row["counters"].update(counters)
-            row["counters_at"] = counters_at
+            row[0].update(props)
+        if counters and (row[2] is None or (counters_at or 0) >= row[2]):
+            if row[1] is None:
+                row[1] = dict(counters)
+            else:
+                row[1].update(counters)
+            row[2] = counters_at
 
     def size(self) -> int:
         return self.posts
@@ -205,7 +225,22 @@ class _Writer:
 
 
 class Loader:
-    """Collects parsed records into batches and writes them in dependency order."""
+    """Collects parsed records into batches and writes them in dependency order.
+
+    Each batch is one transaction: a node statement per label (MERGE on the key; returns each
+    node's internal id and whether the statement created it), then the relationships by internal
+    id, CREATEd when an end node was created in this transaction (no relationship can exist yet:
+    the node had none before, and no other transaction sees it before the commit), MERGEd
+    otherwise. Labels that were empty when the run started get their new keys CREATEd (the key
+    constraint still guards them: if another writer added one of those keys meanwhile, the batch
+    fails on the constraint and is written again with MERGE, and so is the rest of the run).
+
+    Across batches the loader remembers, per label, the internal id of every node this run has
+    written (relationships then need no index lookup, and a stub is written once per run) and,
+    except for videos, the properties and counters it wrote for the node: a later row that would
+    change none of them (an author seen again, a follower listed twice) is not sent again. The ids
+    are only trusted within the run: nothing else should delete the run's nodes while it loads.
+    """
 
     def __init__(self, graph: Graph, run_id: str, incident: str, batch_size: int,
                  observed_default: int) -> None:
@@ -213,108 +248,239 @@ class Loader:
         self.graph = graph
         self.run_id = run_id
         self.incident = incident
-        self.batch_size = batch_size
+        self.batch_size = max(1, batch_size)
         self.observed_default = observed_default
         self.batch = _Batch()
         self.written: Counter = Counter()
         self.created: Counter = Counter()
-        # Stub nodes (key only) already written in this run need no second write.
-        self._stubs_done: dict[str, set[str]] = defaultdict(set)
+        self._ids: dict[str, dict[str, int]] = {name: {} for name in q.NODE_KEYS}
+        self._state: dict[str, dict[str, list[Any]]] = {name: {} for name in q.NODE_KEYS}
+        # Labels with no node when the run started: their new keys are CREATEd, not MERGEd.
+        self._create_labels: set[str] = q.empty_labels(graph)
 
     def add(self, parsed: Parsed) -> None:
         b = self.batch
+        nodes = b.nodes
+        accounts, videos = nodes["Account"], nodes["Video"]
+        rels = b.rels
         observed = parsed.observed_ts or self.observed_default
+        added = 0
         for acc in parsed.accounts:
             props = dict(acc.props, platform=acc.platform, account_id=acc.account_id)
             if acc.username:
                 props["username"] = acc.username
             b.node("Account", acc.key, props, acc.counters, observed)
         for post in parsed.posts:
-            key = post.key
-            props = dict(post.props, platform=post.platform, post_id=post.post_id)
+            platform = post.platform
+            key = post_key(platform, post.post_id)
+            props = dict(post.props, platform=platform, post_id=post.post_id)
             if post.created_ts is not None:
-                props.update(kind=post.kind, created_ts=post.created_ts)
+                props["kind"] = post.kind
+                props["created_ts"] = post.created_ts
             if post.caption is not None:
                 props["caption"] = post.caption
             b.node("Video", key, props, post.counters, observed)
             b.posts += 1
             if post.author:
-                a = account_key(post.platform, post.author)
-                b.node("Account", a, {"platform": post.platform, "account_id": post.author})
-                b.rels["POSTED"].add((a, key))
-            for tag in post.hashtags:
-                b.node("Hashtag", tag, {"name": tag})
-                b.rels["TAGGED"].add((key, tag))
+                a = account_key(platform, post.author)
+                if a not in accounts:
+                    accounts[a] = [{"platform": platform, "account_id": post.author}, None, None]
+                rels["POSTED"].add((a, key))
+                added += 1
+            if post.hashtags:
+                hashtags, tagged = nodes["Hashtag"], rels["TAGGED"]
+                for tag in post.hashtags:
+                    if tag not in hashtags:
+                        hashtags[tag] = [{"name": tag}, None, None]
+                    tagged.add((key, tag))
+                added += len(post.hashtags)
             if post.sound_id:
-                s = f"{post.platform}:{post.sound_id}"
-                b.node("Sound", s, dict(post.sound_props, platform=post.platform, sound_id=post.sound_id))
-                b.rels["USES_SOUND"].add((key, s))
+                s = f"{platform}:{post.sound_id}"
+                b.node("Sound", s, dict(post.sound_props, platform=platform, sound_id=post.sound_id))
+                rels["USES_SOUND"].add((key, s))
+                added += 1
             for u in post.urls:
-                b.node("Url", u, {"url": u, "domain": _domain(u)})
-                b.rels["LINKS_TO"].add((key, u))
+                if u not in nodes["Url"]:
+                    nodes["Url"][u] = [{"url": u, "domain": _domain(u)}, None, None]
+                rels["LINKS_TO"].add((key, u))
+                added += 1
             for m in post.mentions:
-                a = account_key(post.platform, m)
-                b.node("Account", a, {"platform": post.platform, "account_id": m})
-                b.rels["MENTIONS"].add((key, a))
+                a = account_key(platform, m)
+                if a not in accounts:
+                    accounts[a] = [{"platform": platform, "account_id": m}, None, None]
+                rels["MENTIONS"].add((key, a))
+                added += 1
             for target, kind in post.reposts:
-                t = post_key(post.platform, target)
-                b.node("Video", t, {"platform": post.platform, "post_id": target})
-                b.rels["REPOSTED"].add((key, t, kind))
+                t = post_key(platform, target)
+                if t not in videos:
+                    videos[t] = [{"platform": platform, "post_id": target}, None, None]
+                rels["REPOSTED"].add((key, t, kind))
+                added += 1
             if post.reply_to:
-                t = post_key(post.platform, post.reply_to)
-                b.node("Video", t, {"platform": post.platform, "post_id": post.reply_to})
-                b.rels["COMMENTED"].add((key, t))
+                t = post_key(platform, post.reply_to)
+                if t not in videos:
+                    videos[t] = [{"platform": platform, "post_id": post.reply_to}, None, None]
+                rels["COMMENTED"].add((key, t))
+                added += 1
         for f in parsed.follows:
             a, c = account_key(f.platform, f.follower), account_key(f.platform, f.followee)
-            b.node("Account", a, {"platform": f.platform, "account_id": f.follower})
-            b.node("Account", c, {"platform": f.platform, "account_id": f.followee})
-            b.rels["FOLLOWS"].add((a, c))
+            if a not in accounts:
+                accounts[a] = [{"platform": f.platform, "account_id": f.follower}, None, None]
+            if c not in accounts:
+                accounts[c] = [{"platform": f.platform, "account_id": f.followee}, None, None]
+            rels["FOLLOWS"].add((a, c))
+            added += 1
         for r in parsed.account_reposts:
             a, v = account_key(r.platform, r.account_id), post_key(r.platform, r.post_id)
-            b.node("Account", a, {"platform": r.platform, "account_id": r.account_id})
-            b.node("Video", v, {"platform": r.platform, "post_id": r.post_id})
-            b.rels["REPOSTED_BY_ACCOUNT"].add((a, v, "repost"))
-        if b.size() >= self.batch_size or sum(len(r) for r in b.rels.values()) >= 4 * self.batch_size:
+            if a not in accounts:
+                accounts[a] = [{"platform": r.platform, "account_id": r.account_id}, None, None]
+            if v not in videos:
+                videos[v] = [{"platform": r.platform, "post_id": r.post_id}, None, None]
+            rels["REPOSTED_BY_ACCOUNT"].add((a, v, "repost"))
+            added += 1
+        b.rel_rows += added
+        if b.posts >= self.batch_size or (
+                b.rel_rows >= 4 * self.batch_size
+                and sum(len(r) for r in rels.values()) >= 4 * self.batch_size):
             self.flush()
 
     def flush(self) -> None:
         b, self.batch = self.batch, _Batch()
-        self._writer.submit(lambda: self._write_batch(b))
+        if b.posts or b.rel_rows or any(b.nodes.values()):
+            self._writer.submit(lambda: self._write_batch(b))
 
     def close(self) -> None:
         """Write what is left and wait for the writer; raises the first write failure."""
         self.flush()
         self._writer.close()
 
-    def _write_batch(self, b: _Batch) -> None:
+    def _node_rows(self, b: _Batch) -> dict[str, tuple[list[list[Any]], list[str]]]:
+        """Per label: the statement rows and their keys. Rows that would not change what this run
+        already wrote are left out: a stub of a node the run wrote, and (except videos) a row
+        whose properties and counters the run already wrote for that node."""
+        out = {}
         for name, rows in b.nodes.items():
-            todo = []
-            done = self._stubs_done[name]
-            for key, row in rows.items():
-                stub = not row["counters"] and set(row["props"]) <= {"platform", "account_id",
-                                                                      "post_id", "name", "url", "domain"}
-                if stub and key in done:
-                    continue
-                if stub:
-                    done.add(key)
+            ids, state = self._ids[name], self._state[name]
+            video = name == "Video"
+            todo: list[list[Any]] = []
+            keys: list[str] = []
+            for key, (props, counters, counters_at) in rows.items():
+                known = key in ids
+                if known:
+                    if counters is None and props.keys() <= _STUB_PROPS:
+                        continue
+                    if not video:
+                        st = state.get(key)
+                        if st is not None and _covers(st, props, counters, counters_at):
+                            continue
+                row = [len(todo), key, props, counters or {}, counters_at, known]
+                if video:
+                    row.append(props.get("created_ts"))
                 todo.append(row)
-            self._write_nodes(name, todo)
-        for name, rels in b.rels.items():
-            prop = q.RELATIONSHIPS[name][3]
-            rows = [{"a": r[0], "b": r[1], prop: r[2]} if prop else {"a": r[0], "b": r[1]}
-                    for r in rels]
-            for i in range(0, len(rows), self.batch_size * 4):
-                chunk = rows[i:i + self.batch_size * 4]
-                counters = q.merge_relationships(self.graph, name, chunk)
-                self.written[name] += len(chunk)
-                self.created[name] += counters["relationships_created"]
+                keys.append(key)
+            out[name] = (todo, keys)
+        return out
 
-    def _write_nodes(self, name: str, rows: list[dict[str, Any]]) -> None:
-        for i in range(0, len(rows), self.batch_size):
-            chunk = rows[i:i + self.batch_size]
-            counters = q.merge_nodes(self.graph, name, chunk, self.run_id, self.incident)
-            self.written[name] += len(chunk)
-            self.created[name] += counters["nodes_created"]
+    def _write_batch(self, b: _Batch) -> None:
+        node_rows = self._node_rows(b)
+        try:
+            created = self.graph.write_tx(self._batch_work(b, node_rows))
+        except ConstraintError:
+            if not self._create_labels:
+                raise
+            # Someone else wrote one of the keys this run expected to be new: MERGE from now on.
+            self._create_labels = set()
+            created = self.graph.write_tx(self._batch_work(b, node_rows))
+        for name, (rows, keys) in node_rows.items():
+            if not rows:
+                continue
+            self.written[name] += len(rows)
+            if name == "Video":
+                continue
+            state, nodes = self._state[name], b.nodes[name]
+            for key in keys:
+                props, counters, counters_at = nodes[key]
+                if counters is None and props.keys() <= _STUB_PROPS:
+                    continue
+                st = state.get(key)
+                if st is None:
+                    state[key] = [props, counters, counters_at]
+                else:
+                    st[0] = {**st[0], **props}
+                    if counters is not None:
+                        st[1], st[2] = counters, counters_at
+        for name, rels in b.rels.items():
+            if rels:
+                self.written[name] += len(rels)
+        self.created.update(created)
+
+    def _batch_work(self, b: _Batch, node_rows: dict[str, tuple[list[list[Any]], list[str]]]
+                    ) -> Callable[[Any], Counter]:
+        chunk = self.batch_size * 4
+        run, incident = self.run_id, self.incident
+        create_labels = self._create_labels
+
+        def work(tx: Any) -> Counter:
+            # The driver may run this again (a retried transaction): it only overwrites the ids of
+            # this batch's keys, which every attempt writes.
+            created: Counter = Counter()
+            fresh: set[int] = set()
+            for name, (rows, keys) in node_rows.items():
+                if not rows:
+                    continue
+                ids = self._ids[name]
+                if name in create_labels:
+                    groups = [([r for r in rows if not r[5]], True), ([r for r in rows if r[5]], False)]
+                else:
+                    groups = [(rows, False)]
+                for group, create in groups:
+                    for i in range(0, len(group), self.batch_size):
+                        out, n = q.write_nodes(tx, name, group[i:i + self.batch_size], run, incident,
+                                               create)
+                        created[name] += n
+                        for pos, node_id, is_new in out:
+                            ids[keys[pos]] = node_id
+                            if is_new:
+                                fresh.add(node_id)
+            # Each statement runs on the server while the rows of the next one are built here.
+            pending: list[tuple[str, Any]] = []
+            for name, rels in b.rels.items():
+                if not rels:
+                    continue
+                _, src, dst, prop = q.RELATIONSHIPS[name]
+                sid, did = self._ids[src], self._ids[dst]
+                if prop:
+                    rows = [[sid[r[0]], did[r[1]], r[2]] for r in rels]
+                else:
+                    rows = [[sid[a], did[z]] for a, z in rels]
+                if fresh:
+                    new = [r for r in rows if r[0] in fresh or r[1] in fresh]
+                    old = [r for r in rows if not (r[0] in fresh or r[1] in fresh)] if len(new) < len(rows) else []
+                else:
+                    new, old = [], rows
+                for group, create in ((new, True), (old, False)):
+                    for i in range(0, len(group), chunk):
+                        pending.append((name, q.start_relationships(tx, name, group[i:i + chunk], create)))
+            for name, result in pending:
+                created[name] += result.consume().counters.relationships_created
+            return created
+
+        return work
+
+
+def _covers(state: list[Any], props: dict[str, Any], counters: dict[str, Any] | None,
+            counters_at: int | None) -> bool:
+    """True if writing (props, counters) would change nothing after ``state`` (what this run
+    wrote for the node: [merged props, last counters, their counters_at])."""
+    written = state[0]
+    for k, v in props.items():
+        w = written.get(k, _MISSING)
+        if w is not v and (type(w) is not type(v) or w != v):
+            return False
+    return counters is None or (counters == state[1] and counters_at == state[2])
+
+
+_MISSING = object()
 
 
 class _Sink:
