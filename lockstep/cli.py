@@ -163,7 +163,7 @@ def db_reset(yes: bool) -> None:
                    "canonical); detected per file by default.")
 @click.option("--incident", default="default", show_default=True,
               help="Incident name recorded on every entity and on the IngestRun.")
-@click.option("--batch-size", type=int, default=10_000, show_default=True,
+@click.option("--batch-size", type=int, default=5000, show_default=True,
               help="Rows per UNWIND statement.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path(".lockstep") / "ingest", show_default=True,
