@@ -14,7 +14,7 @@ mention    the mentioned account                         ``mentions`` (list)
 caption    its near-duplicate caption group              ``caption`` (see :mod:`analyses.captions`)
 ========== ============================================ =========================================
 
-Adding a signal: give it a name here (:data:`SIGNALS`), produce its rows in
+Adding a signal: give it a name in :data:`analyses.signals.SIGNALS`, produce its rows in
 :func:`action_table` (any column of the posts table that yields an object id per post), and give
 it a weight in :class:`analyses.fusion.FusionParams` ``signal_weights``.
 """
@@ -24,8 +24,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analyses.captions import near_duplicate_groups
+from analyses.signals import SIGNALS
 
-SIGNALS: tuple[str, ...] = ("hashtag", "sound", "repost", "url", "mention", "caption")
 _LIST_COLUMNS = {"hashtag": "hashtags", "repost": "reposts", "url": "urls", "mention": "mentions"}
 ACTION_COLUMNS = ["account_id", "object_type", "object_id", "content_id", "timestamp"]
 

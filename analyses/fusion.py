@@ -193,8 +193,8 @@ def _events(acts: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.Da
 
 
 def _post_time(acts: pd.DataFrame) -> pd.Series:
-    return acts.drop_duplicates("content_id").set_index(acts.drop_duplicates("content_id")["content_id"]
-                                                        .astype(str))["timestamp"]
+    first = acts.drop_duplicates("content_id")
+    return first.set_index(first["content_id"].astype(str))["timestamp"]
 
 
 def _edges(ev: pd.DataFrame, acts: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import click
 
+from analyses.signals import SIGNALS as SIGNAL_NAMES
 from graph.errors import LockstepError
 from lockstep import __version__
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SIGNAL_NAMES = ("hashtag", "sound", "repost", "url", "mention", "caption")
 
 
 class LockstepGroup(click.Group):
