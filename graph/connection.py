@@ -78,6 +78,15 @@ class Graph:
         self.database = self.settings.database
         self.driver = _driver_for(self.settings)
 
+    def reconnect(self) -> None:
+        """Close the pooled connections to this server and open a new driver (after a restart)."""
+        key = (self.settings.uri, self.settings.user, self.settings.password)
+        with _lock:
+            old = _drivers.pop(key, None)
+        if old is not None:
+            old.close()
+        self.driver = _driver_for(self.settings)
+
     def check(self) -> str:
         """Verify login and database; return the server's version string."""
         rows = self.read("CALL dbms.components() YIELD versions, edition RETURN versions[0] AS v, edition AS e")

@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class ServerState:
     log: str
     started_at: float
     neo4j_version: str
+    heap: str = DEFAULT_HEAP            # kept so a restart (after a bulk import) uses the same
+    pagecache: str = DEFAULT_PAGECACHE  # memory settings
 
     def alive(self) -> bool:
         return _pid_alive(self.pid)
@@ -220,6 +223,7 @@ def start(
     state = ServerState(
         pid=proc.pid, port=port, uri=f"bolt://127.0.0.1:{port}", user="neo4j", password=password,
         home=str(home), log=str(log_path), started_at=time.time(), neo4j_version=neo4j_version(),
+        heap=heap, pagecache=pagecache,
     )
     deadline = time.monotonic() + timeout
     while True:
@@ -287,3 +291,47 @@ def stop(data_dir: Path, timeout: float = 90.0) -> ServerState | None:
         time.sleep(0.2)
     (data_dir / STATE_FILE).unlink(missing_ok=True)
     return state
+
+
+def admin_import(data_dir: Path, database: str, args: list[str], log_path: Path,
+                 on_line: Callable[[str], None] | None = None) -> str:
+    """Run Neo4j's offline importer (``neo4j-admin database import full``) on the local store.
+
+    The server must be stopped (the importer writes the store files). ``args`` are the importer's
+    options after the database name. The importer is Neo4j's own ``org.neo4j.cli.AdminTool`` from
+    the same Maven classpath as the server; its output goes to ``log_path`` and, line by line, to
+    ``on_line``. Returns the output; raises LocalServerError with its tail if it fails.
+    """
+    data_dir = Path(data_dir).resolve()
+    if status(data_dir) is not None:
+        raise LocalServerError(f"The local Neo4j in {data_dir} is running; stop it before an import.")
+    home = data_dir / "home"
+    (home / "conf").mkdir(parents=True, exist_ok=True)
+    (home / "conf" / "neo4j.conf").touch()
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    cmd = [find_java(), "-XX:+UseG1GC", "-cp", resolve_classpath(), "org.neo4j.cli.AdminTool",
+           "database", "import", "full", database, *args]
+    lines: list[str] = []
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                stdin=subprocess.DEVNULL, env=env, cwd=str(data_dir))
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.write(line)
+            lines.append(line)
+            if on_line:
+                on_line(line.rstrip("\n"))
+        code = proc.wait()
+    out = "".join(lines)
+    if code != 0:
+        tail = "\n".join(out.strip().splitlines()[-25:])
+        raise LocalServerError(f"Neo4j's importer failed (exit code {code}); log {log_path}:\n{tail}")
+    return out
+
+
+def wipe_database(data_dir: Path, database: str) -> None:
+    """Delete one database's store and transaction logs (the server must be stopped); the server
+    creates it again, empty, on its next start."""
+    data = Path(data_dir).resolve() / "home" / "data"
+    for part in ("databases", "transactions"):
+        shutil.rmtree(data / part / database, ignore_errors=True)

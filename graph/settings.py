@@ -30,6 +30,9 @@ class Neo4jSettings:
     password: str
     database: str = DEFAULT_DATABASE
     source: str = "environment"
+    # The data directory of the local server these settings point at (None for NEO4J_URI): only
+    # there can Lockstep stop the server and write store files (bulk import).
+    local_data_dir: str | None = None
 
     def describe(self) -> str:
         return f"{self.uri} (database {self.database!r}, user {self.user!r}, from {self.source})"
@@ -77,4 +80,5 @@ def resolve_settings(data_dir: Path | None = None) -> Neo4jSettings:
         password=state.password,
         database=database,
         source=f"local server in {data_dir}",
+        local_data_dir=str(Path(data_dir).resolve()),
     )

@@ -18,6 +18,7 @@ import json
 import os
 import queue
 import secrets
+import shutil
 import threading
 import time
 from collections import Counter
@@ -58,6 +59,8 @@ class IngestResult:
     seconds: float = 0.0
     rejects_file: str = ""
     warnings_file: str = ""
+    mode: str = "online"          # online (transactions) or bulk (offline importer)
+    import_seconds: float = 0.0   # bulk: server stop + import + restart + schema + online rest
 
     def reconciles(self) -> bool:
         return all(self.read[k] == self.loaded[k] + self.rejected[k] for k in self.read)
@@ -70,6 +73,7 @@ class IngestResult:
             "field_warnings": self.warnings, "written": dict(self.written),
             "created": dict(self.created), "seconds": round(self.seconds, 3),
             "rejects_file": self.rejects_file, "warnings_file": self.warnings_file,
+            "mode": self.mode, "import_seconds": round(self.import_seconds, 3),
         }
 
 
@@ -354,6 +358,10 @@ class Loader:
         self.flush()
         self._writer.close()
 
+    def abort(self) -> None:
+        """Stop after a failure elsewhere: drop pending writes, keep the original error."""
+        self._writer.close_quietly()
+
     def _node_rows(self, b: _Batch) -> dict[str, tuple[list[list[Any]], list[str]]]:
         """Per label: the statement rows and their keys. Rows that would not change what this run
         already wrote are left out: a stub of a node the run wrote, and (except videos) a row
@@ -505,6 +513,9 @@ def new_run_id(prefix: str = "ingest") -> str:
     return f"{prefix}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
 
+MODES = ("auto", "online", "bulk")
+
+
 def ingest(
     graph: Graph,
     paths: Iterable[str | Path],
@@ -513,29 +524,62 @@ def ingest(
     batch_size: int = DEFAULT_BATCH,
     out_dir: Path = Path(".lockstep") / "ingest",
     progress: Callable[[str, int, int], None] | None = None,
+    mode: str = "auto",
+    notify: Callable[[str], None] | None = None,
+    bulk_batch: int | None = None,
 ) -> IngestResult:
     """Load ``paths`` into ``graph``; returns the counts. Raises LockstepError on a lost server.
 
-    ``progress(file, bytes_done, bytes_total)`` is called as files are read.
+    ``mode``: ``online`` writes batched transactions (any server, any state); ``bulk`` loads an
+    empty local database with Neo4j's offline importer (ingest/bulk.py; refused where it cannot
+    run); ``auto`` takes bulk when it can run and the input is at least
+    :data:`ingest.bulk.BULK_MIN_BYTES`, online otherwise. ``progress(file, bytes_done,
+    bytes_total)`` is called as files are read; ``notify(message)`` reports the stages;
+    ``bulk_batch`` is the number of posts per CSV part of a bulk load.
     """
+    from graph import bulk_import
+    from ingest import bulk
+
+    if mode not in MODES:
+        raise LockstepError(f"unknown ingest mode {mode!r} (choose from {', '.join(MODES)})")
+    say = notify or (lambda _msg: None)
     t0 = time.monotonic()
+    started_ms = int(time.time() * 1000)
     chosen, skipped = plan(paths, fmt)
     run_id = new_run_id()
     file_info = [{"path": str(p), "format": f.name, "bytes": p.stat().st_size, "sha256": sha256_file(p)}
                  for p, f in chosen]
-    result = IngestResult(run_id=run_id, incident=incident, files=file_info, skipped=skipped)
+    total = sum(i["bytes"] for i in file_info)
+    if mode != "online":
+        why_not = bulk_import.unavailable_reason(graph)
+        if mode == "bulk" and why_not:
+            raise LockstepError(f"A bulk import cannot run here: {why_not}. Use --mode online.")
+        if mode == "auto":
+            if why_not is None and total < bulk.BULK_MIN_BYTES:
+                why_not = f"the input is small ({total / 1e6:.1f} MB < {bulk.BULK_MIN_BYTES / 1e6:.0f} MB)"
+            mode = "online" if why_not else "bulk"
+            say(f"mode {mode}" + (f": {why_not}" if why_not else
+                                  ": empty local database, Neo4j's offline importer"))
+    result = IngestResult(run_id=run_id, incident=incident, files=file_info, skipped=skipped,
+                          mode=mode)
     out_dir = Path(out_dir)
     rejects = _Sink(out_dir / f"rejects-{run_id}.jsonl")
     warnings = _Sink(out_dir / f"field-warnings-{run_id}.jsonl")
     result.rejects_file, result.warnings_file = str(rejects.path), str(warnings.path)
-    q.start_ingest_run(graph, {
+    run_props = {
         "run_id": run_id, "incident": incident, "status": "running", "tool_version": __version__,
         "formats": sorted({f.name for _, f in chosen}), "file_paths": [i["path"] for i in file_info],
         "file_sha256": [i["sha256"] for i in file_info], "files_json": json.dumps(file_info),
-        "batch_size": batch_size, "skipped_files": skipped,
-    })
-    loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
-    total = sum(i["bytes"] for i in file_info)
+        "batch_size": batch_size, "skipped_files": skipped, "mode": mode,
+    }
+    loader: Loader
+    if mode == "bulk":
+        # The database is replaced by the import: the run is recorded once the import is done.
+        loader = bulk.BulkLoader(graph, run_id, incident, int(time.time()),
+                                 out_dir / f"import-{run_id}", bulk_batch or bulk.BULK_BATCH)
+    else:
+        q.start_ingest_run(graph, run_props)
+        loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
     done_bytes = 0
     try:
         for path, fmt_obj in chosen:
@@ -567,12 +611,26 @@ def ingest(
                 progress(str(path), done_bytes, total)
         loader.close()
     except BaseException:
-        loader._writer.close_quietly()
+        loader.abort()
         raise
     finally:
         common.set_progress_hook(None)
         rejects.close()
         warnings.close()
+    if isinstance(loader, bulk.BulkLoader):
+        files = loader.files
+        say(f"read in {time.monotonic() - t0:.1f}s; importing {sum(files.nodes.values()):,} nodes "
+            f"and {sum(files.relationships.values()):,} relationships ({files.bytes / 1e6:,.0f} MB "
+            f"of CSV in {files.work_dir}) with the server stopped ...")
+        t_import = time.monotonic()
+        report = loader.finish()
+        result.import_seconds = time.monotonic() - t_import
+        say(f"imported in {result.import_seconds:.1f}s ({report.seconds:.1f}s server stop, import "
+            "and restart, then the schema); "
+            f"{len(loader.leftovers):,} leftover value(s) and {len(loader.later):,} later row(s) "
+            "written online")
+        q.start_ingest_run(graph, run_props, started_ms=started_ms)
+        shutil.rmtree(files.work_dir, ignore_errors=True)
     result.written, result.created = loader.written, loader.created
     result.seconds = time.monotonic() - t0
     q.finish_ingest_run(graph, run_id, {

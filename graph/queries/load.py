@@ -174,15 +174,25 @@ def naive_merge_video(graph: Graph, row: dict[str, Any]) -> None:
     )
 
 
+def set_node_properties(graph: Graph, name: str, rows: list[list[Any]]) -> None:
+    """``SET n += props`` for rows ``[key, props]`` of ``name`` nodes (after a bulk import: values
+    the CSV could not hold exactly)."""
+    key = NODE_KEYS[name]
+    graph.write(f"UNWIND $rows AS row MATCH (n:{label(name)} {{{key}: row[0]}}) SET n += row[1]",
+                rows=rows)
+
+
 def empty_labels(graph: Graph) -> set[str]:
     """The entity labels with no node at all (count store: instant)."""
     return {name for name in NODE_KEYS
             if graph.read(f"MATCH (n:{label(name)}) RETURN count(n) AS n")[0]["n"] == 0}
 
 
-def start_ingest_run(graph: Graph, props: dict[str, Any]) -> None:
+def start_ingest_run(graph: Graph, props: dict[str, Any], started_ms: int | None = None) -> None:
+    """Record a run as started (now, or at ``started_ms``: Unix milliseconds)."""
     graph.write("MERGE (r:IngestRun {run_id: $props.run_id}) SET r += $props, "
-                "r.started_at = datetime()", props=props)
+                "r.started_at = CASE WHEN $ms IS NULL THEN datetime() "
+                "ELSE datetime.fromepochmillis($ms) END", props=props, ms=started_ms)
 
 
 def finish_ingest_run(graph: Graph, run_id: str, props: dict[str, Any]) -> None:

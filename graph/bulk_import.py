@@ -1,0 +1,286 @@
+"""First load of an empty local database with Neo4j's offline importer.
+
+``neo4j-admin database import full`` builds the store files directly from CSV: no Cypher, no locks,
+no transaction log. On a 2-core machine the online loader (``ingest/load.py``, batched ``UNWIND``
+transactions) writes about 16,000 relationships per second, because every row goes through the
+Cypher runtime and the commit path; the importer writes several hundred thousand
+(``docs/benchmarks-ingest.md``). It has two hard conditions, checked by :func:`unavailable_reason`:
+
+* the store must be on this machine with the server stopped: only the local server that
+  ``lockstep db start`` runs qualifies (never a server named by ``NEO4J_URI``);
+* the database is replaced, so it must be empty: not a single node.
+
+What goes into the CSV files (:class:`ImportFiles`):
+
+* Each batch of rows becomes its own *part* per label or relationship type, with its own header,
+  so batches may carry different properties. pyarrow's CSV writer quotes every string (quotes
+  doubled, RFC 4180) and writes null as an empty field, which the importer reads as "no property";
+  ``""`` stays an empty string.
+* A column's type is the most common type of its values (``string``, ``long``, ``double``,
+  ``boolean``, ``datetime``, or an array of one of the first four). A value that does not fit
+  its column (a mixed column, a non-finite float, an integer beyond 64 bits), an empty list, a
+  list of mixed types and a string list holding the array delimiter (U+001F) cannot be written
+  exactly: it comes back as a *leftover* ``(key, {property: value})`` for the caller to ``SET``
+  with Cypher after the import. The graph is then the same as the online loader's.
+* Rows with a line break in any string go to a part of their own that is declared multi-line
+  (``--multiline-fields-format=v2``): the importer reads the other parts in parallel.
+
+The importer itself is Neo4j's ``org.neo4j.cli.AdminTool`` from the launcher's Maven classpath
+(:func:`graph.local_server.admin_import`); :func:`run_import` stops the server, imports, and starts
+it again with the same port and memory settings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from graph import local_server
+from graph.connection import Graph
+from graph.errors import LockstepError
+from graph.schema import label as check_label
+from graph.schema import rel_type as check_rel_type
+
+ARRAY_DELIMITER = "\x1f"
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SCALAR_KINDS = {str: "string", int: "long", float: "double", bool: "boolean", datetime: "datetime"}
+_ARROW = {"string": pa.string(), "long": pa.int64(), "double": pa.float64(),
+          "boolean": pa.bool_(), "datetime": pa.string()}
+_INT64 = (-(2 ** 63), 2 ** 63)
+_WRITE = pacsv.WriteOptions(include_header=False)
+
+
+def unavailable_reason(graph: Graph) -> str | None:
+    """Why a bulk import cannot load into ``graph`` now, or None if it can."""
+    if not graph.settings.local_data_dir:
+        return ("the graph is not Lockstep's local server (NEO4J_URI is set): the importer needs "
+                "the store files and a stopped server")
+    n = graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    if n:
+        return f"the database is not empty ({n:,} nodes): the importer replaces the whole database"
+    return None
+
+
+def _scalar_kind(v: Any) -> str | None:
+    t = type(v)
+    kind = _SCALAR_KINDS.get(t)
+    if kind == "long" and not (_INT64[0] <= v < _INT64[1]):
+        return None
+    if kind == "double" and not math.isfinite(v):
+        return None
+    if kind == "datetime" and v.tzinfo is None:
+        return None
+    return kind
+
+
+def value_kind(v: Any) -> str | None:
+    """The CSV column type that holds ``v`` exactly, or None if no CSV value can."""
+    t = type(v)
+    if t is list or t is tuple:
+        if not v:
+            return None
+        kinds = {_scalar_kind(x) for x in v}
+        if len(kinds) != 1:
+            return None
+        (kind,) = kinds
+        if kind is None or kind == "datetime":
+            return None
+        if kind == "string" and any(ARRAY_DELIMITER in x for x in v):
+            return None
+        return kind + "[]"
+    return _scalar_kind(v)
+
+
+def _cell(v: Any, kind: str) -> Any:
+    """``v`` as pyarrow should write it in a column of ``kind``."""
+    if kind == "datetime":
+        v = v.astimezone(UTC)
+        return v.strftime("%Y-%m-%dT%H:%M:%S") + (f".{v.microsecond:06d}" if v.microsecond else "") + "Z"
+    if kind.endswith("[]"):
+        if kind == "boolean[]":
+            return ARRAY_DELIMITER.join("true" if x else "false" for x in v)
+        if kind == "double[]":
+            return ARRAY_DELIMITER.join(repr(x) for x in v)
+        return ARRAY_DELIMITER.join(str(x) for x in v)
+    return v
+
+
+def _has_break(table: pa.Table) -> pa.ChunkedArray | None:
+    """Per row: does any string column hold a line break? (None: no string column.)"""
+    mask = None
+    for column in table.columns:
+        if not pa.types.is_string(column.type):
+            continue
+        hit = pc.fill_null(pc.match_substring_regex(column, r"[\r\n]"), False)
+        mask = hit if mask is None else pc.or_(mask, hit)
+    return mask
+
+
+@dataclass
+class ImportFiles:
+    """CSV parts for one import, written batch by batch into ``work_dir``."""
+
+    work_dir: Path
+    nodes: Counter = field(default_factory=Counter)            # rows written per label
+    relationships: Counter = field(default_factory=Counter)    # rows written per relationship name
+    _parts: list[tuple[str, str, Path, bool]] = field(default_factory=list)  # (--nodes|--relationships, name, file, multiline)
+
+    def __post_init__(self) -> None:
+        self.work_dir = Path(self.work_dir)
+        if self.work_dir.exists():
+            shutil.rmtree(self.work_dir)
+        self.work_dir.mkdir(parents=True)
+
+    def _write(self, option: str, name: str, header: list[str], columns: dict[str, pa.Array]) -> None:
+        table = pa.table(columns)
+        if table.num_rows == 0:
+            return
+        mask = _has_break(table)
+        groups = [(table, False)]
+        if mask is not None and pc.any(mask).as_py():
+            groups = [(table.filter(pc.invert(mask)), False), (table.filter(mask), True)]
+        for part, multiline in groups:
+            if part.num_rows == 0:
+                continue
+            path = self.work_dir / f"{name}-{len(self._parts):05d}{'-ml' if multiline else ''}.csv"
+            with open(path, "wb") as fh:
+                fh.write((",".join(header) + "\n").encode())
+                pacsv.write_csv(part, fh, _WRITE)
+            self._parts.append((option, name, path, multiline))
+
+    def add_nodes(self, label: str, key_prop: str, rows: Iterable[tuple[str, dict[str, Any]]]
+                  ) -> list[tuple[str, dict[str, Any]]]:
+        """Write one part of ``label`` nodes: ``(key, properties)`` rows, keys unique across the
+        whole import. Returns the leftovers: ``(key, {property: value})`` to SET after the import."""
+        check_label(label)
+        rows = list(rows)
+        if not rows:
+            return []
+        votes: dict[str, Counter] = {}
+        for _, props in rows:
+            for k, v in props.items():
+                if v is not None and k != key_prop:
+                    votes.setdefault(k, Counter())[value_kind(v)] += 1
+        kinds: dict[str, str] = {}
+        for k, counter in votes.items():
+            counter.pop(None, None)
+            if counter and _NAME.match(k):
+                kinds[k] = counter.most_common(1)[0][0]
+        leftovers: dict[str, dict[str, Any]] = {}
+        keys: list[str] = []
+        cols: dict[str, list[Any]] = {k: [] for k in kinds}
+        for key, props in rows:
+            keys.append(key)
+            for k, kind in kinds.items():
+                v = props.get(k)
+                if v is not None and value_kind(v) != kind:
+                    leftovers.setdefault(key, {})[k] = v
+                    v = None
+                cols[k].append(None if v is None else _cell(v, kind))
+            for k, v in props.items():
+                if v is not None and k not in kinds and k != key_prop:
+                    leftovers.setdefault(key, {})[k] = v
+        header = [f"{key_prop}:ID({label})"] + [f"{k}:{kind}" for k, kind in kinds.items()]
+        arrays = {"0": pa.array(keys, pa.string())}
+        for i, (k, kind) in enumerate(kinds.items(), 1):
+            arrays[str(i)] = pa.array(cols[k], _ARROW.get(kind, pa.string()))
+        self._write("--nodes", label, header, arrays)
+        self.nodes[label] += len(rows)
+        return list(leftovers.items())
+
+    def add_relationships(self, name: str, rel_type: str, src: str, dst: str,
+                          rows: list[tuple[str, ...]], prop: str | None = None) -> None:
+        """Write one part of relationships ``(from key, to key[, prop value])``: ``rel_type`` from
+        ``src`` nodes to ``dst`` nodes; rows unique across the whole import. ``prop`` values are
+        strings."""
+        check_rel_type(rel_type), check_label(src), check_label(dst)
+        if not rows:
+            return
+        header = [f":START_ID({src})", f":END_ID({dst})"]
+        arrays = {"0": pa.array([r[0] for r in rows], pa.string()),
+                  "1": pa.array([r[1] for r in rows], pa.string())}
+        if prop:
+            header.append(f"{prop}:string")
+            arrays["2"] = pa.array([r[2] for r in rows], pa.string())
+        self._write("--relationships", f"{rel_type}={src}-{dst}", header, arrays)
+        self.relationships[name] += len(rows)
+
+    def arguments(self) -> list[str]:
+        """The importer's options for these parts."""
+        args = ["--overwrite-destination=true", "--array-delimiter=U+001F", "--id-type=string",
+                "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+                "--bad-tolerance=0", f"--report-file={self.work_dir / 'import.report'}"]
+        multiline = [str(p) for _, _, p, ml in self._parts if ml]
+        if multiline:
+            args += ["--multiline-fields-format=v2", "--multiline-fields=" + ",".join(multiline)]
+        for option, name, path, _ in self._parts:
+            target = name.split("=")[0]
+            args.append(f"{option}={target}={path}")
+        return args
+
+    @property
+    def bytes(self) -> int:
+        return sum(p.stat().st_size for _, _, p, _ in self._parts)
+
+
+@dataclass
+class ImportReport:
+    nodes: int
+    relationships: int
+    properties: int
+    seconds: float
+    log: str
+
+
+_IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships\s+(\d+) properties", re.S)
+
+
+def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] | None = None
+               ) -> ImportReport:
+    """Stop the local server, import ``files`` into its database, start it again.
+
+    If the importer fails, the (half-written) database is deleted, the server starts on an empty
+    one and LockstepError says what went wrong: the database was empty before, so nothing is lost.
+    """
+    import time
+
+    data_dir = graph.settings.local_data_dir
+    if not data_dir:
+        raise LockstepError("A bulk import needs Lockstep's local server (NEO4J_URI is set).")
+    data_dir = Path(data_dir)
+    state = local_server.status(data_dir)
+    if state is None:
+        raise LockstepError(f"The local Neo4j in {data_dir} is not running.")
+    database = graph.database
+    t0 = time.monotonic()
+    local_server.stop(data_dir)
+    log = files.work_dir / "import.log"
+    try:
+        out = local_server.admin_import(data_dir, database, files.arguments(), log, on_line)
+    except BaseException:
+        local_server.wipe_database(data_dir, database)
+        local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
+        graph.reconnect()
+        raise
+    local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
+    graph.reconnect()
+    match = _IMPORTED.search(out)
+    if match is None:
+        raise LockstepError(f"Neo4j's importer finished without a summary; see {log}.")
+    n, r, p = (int(x) for x in match.groups())
+    if n != sum(files.nodes.values()) or r != sum(files.relationships.values()):
+        raise LockstepError(f"Neo4j's importer loaded {n:,} nodes and {r:,} relationships, expected "
+                            f"{sum(files.nodes.values()):,} and {sum(files.relationships.values()):,}; "
+                            f"see {log}.")
+    return ImportReport(nodes=n, relationships=r, properties=p, seconds=time.monotonic() - t0, log=str(log))

@@ -1,0 +1,183 @@
+"""The bulk path (Neo4j's offline importer) builds exactly the graph the online loader builds.
+
+The bulk path stops and restarts its server, so these tests run their own local Neo4j (not the
+session's); the online reference loads go to the session server. Graphs are compared node by node
+and property by property, and relationship by relationship, with run ids and times normalised.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import local_server
+from graph.connection import Graph
+from graph.errors import LockstepError
+from graph.queries.load import graph_totals
+from graph.schema import CONSTRAINTS, INDEXES, clear_data, init_schema
+from graph.settings import Neo4jSettings
+from ingest.generate import generate_incident
+from ingest.load import ingest
+
+FIX = Path(__file__).parent / "fixtures"
+ALL = [FIX / "tiktok", FIX / "zeeschuimer", FIX / "twitter", FIX / "actions"]
+
+
+@pytest.fixture(scope="module")
+def bulk_graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Graph]:
+    data_dir = tmp_path_factory.mktemp("neo4j-bulk")
+    state, _ = local_server.start(data_dir, port=local_server.free_port(), heap="512m",
+                                  pagecache="128m")
+    settings = Neo4jSettings(uri=state.uri, user=state.user, password=state.password,
+                             source="bulk test server", local_data_dir=str(data_dir.resolve()))
+    try:
+        yield Graph(settings)
+    finally:
+        local_server.stop(data_dir)
+
+
+@pytest.fixture
+def empty_bulk(bulk_graph: Graph) -> Graph:
+    clear_data(bulk_graph)
+    return bulk_graph
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_plain(x) for x in v)
+    if hasattr(v, "iso_format"):
+        return ("datetime", v.iso_format(), str(v.tzinfo))
+    return v
+
+
+def dump(graph: Graph) -> tuple[dict[tuple, dict], Counter]:
+    """Every entity node (label, key) -> properties, and every relationship, runs normalised."""
+    runs = {r["id"]: f"run{i}" for i, r in enumerate(graph.read(
+        "MATCH (r:IngestRun) RETURN r.run_id AS id ORDER BY r.started_at"))}
+    nodes: dict[tuple, dict] = {}
+    for row in graph.read("MATCH (n) WHERE NOT n:IngestRun RETURN labels(n) AS l, properties(n) AS p"):
+        p = {k: _plain(v) for k, v in row["p"].items()}
+        p["first_run"] = runs.get(p.get("first_run"), p.get("first_run"))
+        p["seen_in"] = tuple(runs.get(x, x) for x in p.get("seen_in", ()))
+        # Records without an observation time count as observed when their run started.
+        if abs(p.get("counters_at", 0) - time.time()) < 3600:
+            p["counters_at"] = "the run's start"
+        key = p.get("key", p.get("name", p.get("url")))
+        assert (tuple(row["l"]), key) not in nodes, f"duplicate node {row['l']} {key!r}"
+        nodes[(tuple(row["l"]), key)] = p
+    rels = Counter()
+    for row in graph.read(
+            "MATCH (a)-[r]->(b) RETURN type(r) AS t, properties(r) AS p, labels(a) AS la, "
+            "coalesce(a.key, a.name, a.url) AS a, labels(b) AS lb, coalesce(b.key, b.name, b.url) AS b"):
+        rels[(row["t"], tuple(row["la"]), row["a"], tuple(row["lb"]), row["b"],
+              tuple(sorted(row["p"].items())))] += 1
+    return nodes, rels
+
+
+def assert_same_graph(online: Graph, bulk: Graph) -> None:
+    n1, r1 = dump(online)
+    n2, r2 = dump(bulk)
+    assert n1.keys() == n2.keys()
+    for key in n1:
+        assert n1[key] == n2[key], key
+    assert r1 == r2
+    assert max(r2.values()) == 1   # no duplicate relationship
+
+
+CAPTION = 'line one\nline "two", three\r\nfour <script>alert(1)</script> ""'
+
+
+def _hostile_videos(path: Path) -> Path:
+    """TikTok Research API videos whose values CSV must carry exactly: line breaks, quotes,
+    commas, the array delimiter, empty strings and lists, NUL, a duplicate with newer counters."""
+    rows = [
+        {"id": 9101, "create_time": 1709290000, "username": "a,b\"c", "like_count": 5,
+         "video_description": 'line one\nline "two", three\r\nfour <script>alert(1)</script>',
+         "hashtag_names": ["Dance", "comma,tag", "quote\"tag"], "effect_ids": ["e\x1f1", "e2"],
+         "voice_to_text": ""},
+        {"id": 9102, "create_time": 1709290060, "username": "plain", "video_description": CAPTION,
+         "effect_ids": [], "hashtag_names": ["dance"], "music_id": 77},
+        {"id": 9103, "create_time": 1709290120, "username": "nul\x00user",
+         "video_description": "nul\x00inside", "effect_ids": ["x"], "like_count": 1},
+        {"id": 9101, "create_time": 1709290000, "username": "a,b\"c", "like_count": 50,
+         "video_description": "edited caption", "hashtag_names": ["Dance"]},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_bulk_equals_online_on_every_fixture_format(graph: Graph, empty_bulk: Graph,
+                                                    tmp_path: Path) -> None:
+    hostile = _hostile_videos(tmp_path / "hostile.jsonl")
+    files = [*ALL, hostile]
+    # batch 1 / bulk parts of 3 posts: rows of one node land in several batches and parts.
+    online = ingest(graph, files, incident="i1", out_dir=tmp_path / "on", batch_size=1,
+                    mode="online")
+    bulk = ingest(empty_bulk, files, incident="i1", out_dir=tmp_path / "bulk", batch_size=1,
+                  mode="bulk", bulk_batch=3)
+    assert bulk.mode == "bulk" and online.mode == "online"
+    assert (bulk.read, bulk.loaded, bulk.rejected) == (online.read, online.loaded, online.rejected)
+    assert bulk.reconciles() and sum(bulk.rejected.values()) > 0
+    assert bulk.created == online.created
+    assert_same_graph(graph, empty_bulk)
+    # The exact values that needed care, read back from the bulk graph.
+    v = empty_bulk.read("MATCH (v:Video {key: 'tiktok:9101'}) RETURN v.caption AS c, "
+                        "v.effect_ids AS e, v.voice_to_text AS t, v.like_count AS n")[0]
+    assert v == {"c": "edited caption", "e": ["e\x1f1", "e2"], "t": None, "n": 50}  # "" is dropped by the reader
+    v = empty_bulk.read("MATCH (v:Video {key: 'tiktok:9102'}) RETURN v.caption AS c, v.effect_ids AS e")[0]
+    assert v == {"c": CAPTION, "e": []}
+    assert empty_bulk.read("MATCH (a:Account {key: 'tiktok:nul\x00user'}) RETURN count(a) AS n")[0]["n"] == 1
+    # The run is recorded as a bulk run with reconciled counts; the schema is complete.
+    run = empty_bulk.read("MATCH (r:IngestRun) RETURN r.mode AS m, r.status AS s, r.read AS read, "
+                          "r.loaded AS l, r.rejected AS rej")
+    assert run == [{"m": "bulk", "s": "completed", "read": sum(bulk.read.values()),
+                    "l": sum(bulk.loaded.values()), "rej": sum(bulk.rejected.values())}]
+    names = {r["name"] for r in empty_bulk.read("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' "
+                                                 "RETURN name")}
+    assert {c.name for c in CONSTRAINTS} | {i.name for i in INDEXES} <= names
+
+
+def test_bulk_then_online_rerun_changes_nothing(empty_bulk: Graph, tmp_path: Path) -> None:
+    incident = tmp_path / "incident"
+    generate_incident(incident, seed=5, scale=0.2)
+    first = ingest(empty_bulk, [incident], incident="s", out_dir=tmp_path / "o1", mode="bulk")
+    totals = graph_totals(empty_bulk)
+    assert totals["Video"] == first.created["Video"] > 1000
+    assert totals["TAGGED"] == first.created["TAGGED"] > 1000
+    # The database is no longer empty: auto picks the online loader, which finds everything there.
+    again = ingest(empty_bulk, [incident], incident="s", out_dir=tmp_path / "o2", mode="auto")
+    assert again.mode == "online"
+    assert sum(again.created.values()) == 0
+    assert graph_totals(empty_bulk) == totals
+    seen = empty_bulk.read("MATCH (v:Video) WITH v LIMIT 1 RETURN size(v.seen_in) AS n")[0]["n"]
+    assert seen == 2
+
+
+def test_bulk_equals_online_on_a_generated_incident(graph: Graph, empty_bulk: Graph,
+                                                    tmp_path: Path) -> None:
+    incident = tmp_path / "incident"
+    generate_incident(incident, seed=11, scale=0.2)
+    ingest(graph, [incident], incident="g", out_dir=tmp_path / "on", mode="online")
+    ingest(empty_bulk, [incident], incident="g", out_dir=tmp_path / "bulk", mode="bulk",
+           bulk_batch=500)
+    assert_same_graph(graph, empty_bulk)
+
+
+def test_bulk_is_refused_where_it_cannot_run(graph: Graph, empty_bulk: Graph, tmp_path: Path) -> None:
+    src = FIX / "tiktok" / "videos.jsonl"
+    # Not the local server (the session graph's settings name no data directory).
+    with pytest.raises(LockstepError, match="not Lockstep's local server"):
+        ingest(graph, [src], out_dir=tmp_path, mode="bulk")
+    # Not empty: the importer would replace the database.
+    init_schema(empty_bulk)
+    ingest(empty_bulk, [src], out_dir=tmp_path, mode="online")
+    before = graph_totals(empty_bulk)
+    with pytest.raises(LockstepError, match="not empty"):
+        ingest(empty_bulk, [src], out_dir=tmp_path, mode="bulk")
+    assert graph_totals(empty_bulk) == before
