@@ -18,8 +18,9 @@ What goes into the CSV files (:class:`ImportFiles`):
   ``""`` stays an empty string.
 * A column's type is the most common type of its values (``string``, ``long``, ``double``,
   ``boolean``, ``datetime``, or an array of one of the first four). A value that does not fit
-  its column (a mixed column, a non-finite float, an integer beyond 64 bits), an empty list, a
-  list of mixed types and a string list holding the array delimiter (U+001F) cannot be written
+  its column (a mixed column, a non-finite float, an integer beyond 64 bits), an empty list and
+  ``[""]`` (both read back as no value), a list of mixed types and a string list holding the
+  array delimiter (U+001F) cannot be written
   exactly: it comes back as a *leftover* ``(key, {property: value})`` for the caller to ``SET``
   with Cypher after the import. The graph is then the same as the online loader's.
 * Rows with a line break in any string go to a part of their own that is declared multi-line
@@ -36,7 +37,7 @@ import math
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,8 +97,8 @@ def value_kind(v: Any) -> str | None:
         (kind,) = kinds
         if kind is None or kind == "datetime":
             return None
-        if kind == "string" and any(ARRAY_DELIMITER in x for x in v):
-            return None
+        if kind == "string" and (v == [""] or any(ARRAY_DELIMITER in x for x in v)):
+            return None   # [""] would read back as no value, like []
         return kind + "[]"
     return _scalar_kind(v)
 
@@ -125,6 +126,44 @@ def _has_break(table: pa.Table) -> pa.ChunkedArray | None:
         hit = pc.fill_null(pc.match_substring_regex(column, r"[\r\n]"), False)
         mask = hit if mask is None else pc.or_(mask, hit)
     return mask
+
+
+_FAST = {str: ("string", pa.string()), int: ("long", pa.int64()), bool: ("boolean", pa.bool_()),
+         float: ("double", pa.float64())}
+
+
+def _column(values: list[Any], keys: list[str], name: str, leftovers: dict[str, dict[str, Any]]
+            ) -> tuple[str | None, pa.Array | None]:
+    """One property column as (CSV type, pyarrow array); values that do not fit go to
+    ``leftovers``. The common case (one scalar type and nulls) is converted without a Python
+    loop over the values."""
+    types = set(map(type, values))
+    types.discard(type(None))
+    if not types:
+        return None, None
+    if len(types) == 1:
+        (t,) = types
+        fast = _FAST.get(t)
+        if fast is not None:
+            kind, arrow = fast
+            try:
+                array = pa.array(values, arrow)
+            except (OverflowError, pa.ArrowInvalid):
+                array = None   # an integer beyond 64 bits: the slow path below
+            if array is not None and (t is not float or pc.all(pc.is_finite(array)).as_py() is not False):
+                return kind, array
+    votes = Counter(value_kind(v) for v in values if v is not None)
+    votes.pop(None, None)
+    kind = votes.most_common(1)[0][0] if votes else None
+    out: list[Any] = []
+    for key, v in zip(keys, values, strict=True):
+        if v is not None and (kind is None or value_kind(v) != kind):
+            leftovers.setdefault(key, {})[name] = v
+            v = None
+        out.append(None if v is None else _cell(v, kind))
+    if kind is None:
+        return None, None
+    return kind, pa.array(out, _ARROW.get(kind, pa.string()))
 
 
 @dataclass
@@ -159,44 +198,36 @@ class ImportFiles:
                 pacsv.write_csv(part, fh, _WRITE)
             self._parts.append((option, name, path, multiline))
 
-    def add_nodes(self, label: str, key_prop: str, rows: Iterable[tuple[str, dict[str, Any]]]
-                  ) -> list[tuple[str, dict[str, Any]]]:
-        """Write one part of ``label`` nodes: ``(key, properties)`` rows, keys unique across the
-        whole import. Returns the leftovers: ``(key, {property: value})`` to SET after the import."""
+    def add_nodes(self, label: str, key_prop: str, keys: list[str],
+                  columns: dict[str, list[Any] | tuple[str, pa.Array]]) -> list[tuple[str, dict[str, Any]]]:
+        """Write one part of ``label`` nodes, column by column.
+
+        ``keys`` are unique across the whole import; ``columns[name]`` holds one value per key
+        (None: no property), or is ``(kind, array)``: a pyarrow array already in its CSV form.
+        Returns the leftovers: ``(key, {property: value})`` to SET after the import.
+        """
         check_label(label)
-        rows = list(rows)
-        if not rows:
+        if not keys:
             return []
-        votes: dict[str, Counter] = {}
-        for _, props in rows:
-            for k, v in props.items():
-                if v is not None and k != key_prop:
-                    votes.setdefault(k, Counter())[value_kind(v)] += 1
-        kinds: dict[str, str] = {}
-        for k, counter in votes.items():
-            counter.pop(None, None)
-            if counter and _NAME.match(k):
-                kinds[k] = counter.most_common(1)[0][0]
         leftovers: dict[str, dict[str, Any]] = {}
-        keys: list[str] = []
-        cols: dict[str, list[Any]] = {k: [] for k in kinds}
-        for key, props in rows:
-            keys.append(key)
-            for k, kind in kinds.items():
-                v = props.get(k)
-                if v is not None and value_kind(v) != kind:
-                    leftovers.setdefault(key, {})[k] = v
-                    v = None
-                cols[k].append(None if v is None else _cell(v, kind))
-            for k, v in props.items():
-                if v is not None and k not in kinds and k != key_prop:
-                    leftovers.setdefault(key, {})[k] = v
-        header = [f"{key_prop}:ID({label})"] + [f"{k}:{kind}" for k, kind in kinds.items()]
+        header = [f"{key_prop}:ID({label})"]
         arrays = {"0": pa.array(keys, pa.string())}
-        for i, (k, kind) in enumerate(kinds.items(), 1):
-            arrays[str(i)] = pa.array(cols[k], _ARROW.get(kind, pa.string()))
+        for name, values in columns.items():
+            if isinstance(values, tuple):
+                kind, array = values
+            else:
+                if not _NAME.match(name):
+                    for key, v in zip(keys, values, strict=True):
+                        if v is not None:
+                            leftovers.setdefault(key, {})[name] = v
+                    continue
+                kind, array = _column(values, keys, name, leftovers)
+                if kind is None:
+                    continue
+            arrays[str(len(arrays))] = array
+            header.append(f"{name}:{kind}")
         self._write("--nodes", label, header, arrays)
-        self.nodes[label] += len(rows)
+        self.nodes[label] += len(keys)
         return list(leftovers.items())
 
     def add_relationships(self, name: str, rel_type: str, src: str, dst: str,
@@ -239,8 +270,13 @@ class ImportReport:
     nodes: int
     relationships: int
     properties: int
-    seconds: float
+    seconds: float          # stop + import + start
     log: str
+    stop_seconds: float = 0.0
+    import_seconds: float = 0.0
+    start_seconds: float = 0.0
+    schema_seconds: float = 0.0     # set by the caller
+    leftover_seconds: float = 0.0   # set by the caller
 
 
 _IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships\s+(\d+) properties", re.S)
@@ -265,6 +301,7 @@ def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] 
     database = graph.database
     t0 = time.monotonic()
     local_server.stop(data_dir)
+    t1 = time.monotonic()
     log = files.work_dir / "import.log"
     try:
         out = local_server.admin_import(data_dir, database, files.arguments(), log, on_line)
@@ -273,8 +310,10 @@ def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] 
         local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
         graph.reconnect()
         raise
+    t2 = time.monotonic()
     local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
     graph.reconnect()
+    t3 = time.monotonic()
     match = _IMPORTED.search(out)
     if match is None:
         raise LockstepError(f"Neo4j's importer finished without a summary; see {log}.")
@@ -283,4 +322,5 @@ def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] 
         raise LockstepError(f"Neo4j's importer loaded {n:,} nodes and {r:,} relationships, expected "
                             f"{sum(files.nodes.values()):,} and {sum(files.relationships.values()):,}; "
                             f"see {log}.")
-    return ImportReport(nodes=n, relationships=r, properties=p, seconds=time.monotonic() - t0, log=str(log))
+    return ImportReport(nodes=n, relationships=r, properties=p, seconds=t3 - t0, log=str(log),
+                        stop_seconds=t1 - t0, import_seconds=t2 - t1, start_seconds=t3 - t2)

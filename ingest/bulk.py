@@ -4,35 +4,40 @@ offline importer (``graph/bulk_import.py``).
 Reading, validation, rejects and counts are the online loader's: the same readers fill the same
 batches (:class:`ingest.load.Loader`). Instead of transactions, every batch becomes CSV parts:
 
-* a node's first row in the run goes to the CSV with everything the online loader's ``CREATE``
+* relationships go to CSV batch by batch, deduplicated over the whole run (the importer would
+  create duplicates);
+* node rows are merged in memory over the whole run, the way the batches already merge rows of
+  one key (properties overwrite, a null removes, newer counters win: what the online ``MERGE``
+  does across batches), and written once reading ends, with everything the online ``CREATE``
   sets: properties, counters and ``counters_at``, ``first_run``, ``incident``, ``seen_in``,
   ``incidents`` and, for videos, ``created_at``;
-* a later row for the same node that would change something (the same rule as online) is kept
-  and written after the import with the online loader's own ``MERGE`` statement, so overlapping
-  exports merge and newer counters win exactly as online; so are the *leftovers* (values CSV
-  cannot hold exactly, see graph/bulk_import.py);
-* relationships are deduplicated over the whole run (the importer would create duplicates).
+* values the CSV cannot hold exactly (*leftovers*, see graph/bulk_import.py) are set with Cypher
+  after the import.
 
 After the import the server starts again, the schema is created (constraints and indexes are
-populated from the imported nodes), leftovers and later rows are written, and the ``IngestRun``
+populated from the imported nodes), the leftovers are set, and the ``IngestRun``
 is recorded with ``mode: "bulk"``. ``tests/test_ingest_bulk.py`` checks that the graph equals the
 online loader's, node by node and property by property.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from graph import bulk_import
 from graph.bulk_import import ImportFiles, ImportReport
 from graph.connection import Graph
 from graph.queries import load as q
 from graph.schema import init_schema
-from ingest.load import _STUB_PROPS, Loader, _Batch, _covers
+from ingest.load import Loader, _Batch
 
 # Posts per CSV part: large parts keep the importer's input list short; memory stays bounded by
 # one batch (plus the keys of the run).
@@ -41,8 +46,24 @@ BULK_BATCH = 100_000
 BULK_MIN_BYTES = 64 * 1024 * 1024
 
 
+def _created_at(created_ts: list[Any]) -> tuple[str, pa.Array] | list[Any]:
+    """``created_at`` from ``created_ts`` (Unix seconds), as the online loader derives it."""
+    try:
+        ts = pa.array(created_ts, pa.int64())
+    except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError):
+        return [None if t is None else datetime.fromtimestamp(t, UTC) for t in created_ts]
+    text = pc.strftime(ts.cast(pa.timestamp("s", "UTC")), format="%Y-%m-%dT%H:%M:%SZ")
+    return "datetime", text
+
+
 class BulkLoader(Loader):
-    """Turns the batches of :class:`Loader` into importer CSV parts instead of transactions."""
+    """Turns the batches of :class:`Loader` into importer CSV parts instead of transactions.
+
+    Relationships are written batch by batch (deduplicated over the run). Node rows stay in
+    memory for the whole run, merged by :meth:`_Batch.node` exactly as the online loader's
+    ``MERGE`` would merge them (properties overwrite, newer counters win), and are written when
+    reading ends: the importer needs each node once. Memory: about 2 KB per video.
+    """
 
     def __init__(self, graph: Graph, run_id: str, incident: str, observed_default: int,
                  work_dir: Path, batch_size: int = BULK_BATCH) -> None:
@@ -56,51 +77,15 @@ class BulkLoader(Loader):
         self.written: Counter = Counter()
         self.created: Counter = Counter()
         self.files = ImportFiles(work_dir)
-        # Per label: key -> what this run wrote for it ([props, counters, counters_at]) or None
-        # (videos and stubs: a later row is always sent, as online).
-        self._seen: dict[str, dict[str, list[Any] | None]] = {name: {} for name in q.NODE_KEYS}
         self._rels_seen: dict[str, set[tuple[str, ...]]] = {name: set() for name in q.RELATIONSHIPS}
-        self.later: list[tuple[str, str, dict[str, Any], dict[str, Any] | None, int | None]] = []
         self.leftovers: list[tuple[str, str, dict[str, Any]]] = []
+        self._delimiter_free = not any(bulk_import.ARRAY_DELIMITER in v for v in (run_id, incident))
 
     def flush(self) -> None:
-        b, self.batch = self.batch, _Batch()
-        run, incident = self.run_id, self.incident
-        for name, rows in b.nodes.items():
-            seen, video, key_prop = self._seen[name], name == "Video", q.NODE_KEYS[name]
-            first: list[tuple[str, dict[str, Any]]] = []
-            for key, (props, counters, counters_at) in rows.items():
-                stub = counters is None and props.keys() <= _STUB_PROPS
-                if key in seen:
-                    if stub:
-                        continue
-                    st = seen[key]
-                    if st is not None and _covers(st, props, counters, counters_at):
-                        continue
-                    self.later.append((name, key, props, counters, counters_at))
-                    self.written[name] += 1
-                    if not video:
-                        if st is None:
-                            seen[key] = [props, counters, counters_at]
-                        else:
-                            st[0] = {**st[0], **props}
-                            if counters is not None:
-                                st[1], st[2] = counters, counters_at
-                    continue
-                seen[key] = None if (video or stub) else [props, counters, counters_at]
-                p = dict(props)
-                if counters:
-                    p.update(counters)
-                    p["counters_at"] = counters_at
-                p["first_run"], p["incident"] = run, incident
-                p["seen_in"], p["incidents"] = [run], [incident]
-                if video and props.get("created_ts") is not None:
-                    p["created_at"] = datetime.fromtimestamp(props["created_ts"], UTC)
-                first.append((key, p))
-            for key, extra in self.files.add_nodes(name, key_prop, first):
-                self.leftovers.append((name, key, extra))
-            self.written[name] += len(first)
-            self.created[name] += len(first)
+        """Write the batch's new relationships; its node rows stay for the next batch."""
+        b = self.batch
+        self.batch = _Batch()
+        self.batch.nodes = b.nodes
         for name, rels in b.rels.items():
             if not rels:
                 continue
@@ -113,33 +98,68 @@ class BulkLoader(Loader):
             self.created[name] += len(new)
 
     def close(self) -> None:
+        """Write the last relationships, then every node (what the online CREATE would set)."""
         self.flush()
+        self._rels_seen.clear()
+        for name, rows in self.batch.nodes.items():
+            items = list(rows.items())
+            rows.clear()
+            for i in range(0, len(items), self.batch_size):
+                self._write_nodes(name, items[i:i + self.batch_size])
+
+    def _write_nodes(self, name: str, items: list[tuple[str, list[Any]]]) -> None:
+        """One CSV part: the properties, counters and provenance the online CREATE sets."""
+        n = len(items)
+        keys = [k for k, _ in items]
+        rows = [r for _, r in items]
+        names: dict[str, None] = {}
+        counter_names: dict[str, None] = {}
+        for props, counters, _ in rows:
+            names.update(dict.fromkeys(props))
+            if counters:
+                counter_names.update(dict.fromkeys(counters))
+        key_prop = q.NODE_KEYS[name]
+        names.pop(key_prop, None)
+        columns: dict[str, Any] = {}
+        for prop in names:
+            columns[prop] = [r[0].get(prop) for r in rows]
+        for prop in counter_names:
+            values = [r[1].get(prop) if r[1] else None for r in rows]
+            if prop in columns:   # a counter named like a property: the counter is set last
+                values = [c if c is not None else p for p, c in zip(columns[prop], values, strict=True)]
+            columns[prop] = values
+        if counter_names:
+            columns["counters_at"] = [r[2] if r[1] else None for r in rows]
+        columns["first_run"] = ("string", pa.array([self.run_id] * n, pa.string()))
+        columns["incident"] = ("string", pa.array([self.incident] * n, pa.string()))
+        if self._delimiter_free:
+            columns["seen_in"] = ("string[]", pa.array([self.run_id] * n, pa.string()))
+            columns["incidents"] = ("string[]", pa.array([self.incident] * n, pa.string()))
+        else:
+            columns["seen_in"] = [[self.run_id]] * n
+            columns["incidents"] = [[self.incident]] * n
+        if name == "Video" and "created_ts" in columns:
+            columns["created_at"] = _created_at(columns["created_ts"])
+        for key, extra in self.files.add_nodes(name, key_prop, keys, columns):
+            self.leftovers.append((name, key, extra))
+        self.written[name] += n
+        self.created[name] += n
 
     def abort(self) -> None:
         pass
 
     def finish(self, on_line: Callable[[str], None] | None = None) -> ImportReport:
-        """Import the parts, start the server again, create the schema and write what the CSV
-        could not hold (leftovers, then later rows, in the order they were read)."""
-        self._seen.clear()
-        self._rels_seen.clear()
+        """Import the parts, start the server again, create the schema and set the leftovers."""
         report = bulk_import.run_import(self.graph, self.files, on_line)
+        t0 = time.monotonic()
         init_schema(self.graph)
+        report.schema_seconds = time.monotonic() - t0
+        t0 = time.monotonic()
         by_label: dict[str, list[list[Any]]] = {}
         for name, key, extra in self.leftovers:
             by_label.setdefault(name, []).append([key, extra])
         for name, rows in by_label.items():
             for i in range(0, len(rows), 5_000):
                 q.set_node_properties(self.graph, name, rows[i:i + 5_000])
-        for i in range(0, len(self.later), 5_000):
-            chunk = self.later[i:i + 5_000]
-            grouped: dict[str, list[list[Any]]] = {}
-            for name, key, props, counters, counters_at in chunk:
-                rows = grouped.setdefault(name, [])
-                row = [len(rows), key, props, counters or {}, counters_at, True]
-                if name == "Video":
-                    row.append(props.get("created_ts"))
-                rows.append(row)
-            self.graph.write_tx(lambda tx, g=grouped: [
-                q.write_nodes(tx, name, rows, self.run_id, self.incident) for name, rows in g.items()])
+        report.leftover_seconds = time.monotonic() - t0
         return report

@@ -60,7 +60,8 @@ class IngestResult:
     rejects_file: str = ""
     warnings_file: str = ""
     mode: str = "online"          # online (transactions) or bulk (offline importer)
-    import_seconds: float = 0.0   # bulk: server stop + import + restart + schema + online rest
+    import_seconds: float = 0.0   # bulk: server stop + import + restart + schema + leftovers
+    import_report: Any = None     # bulk: graph.bulk_import.ImportReport
 
     def reconciles(self) -> bool:
         return all(self.read[k] == self.loaded[k] + self.rejected[k] for k in self.read)
@@ -625,10 +626,11 @@ def ingest(
         t_import = time.monotonic()
         report = loader.finish()
         result.import_seconds = time.monotonic() - t_import
-        say(f"imported in {result.import_seconds:.1f}s ({report.seconds:.1f}s server stop, import "
-            "and restart, then the schema); "
-            f"{len(loader.leftovers):,} leftover value(s) and {len(loader.later):,} later row(s) "
-            "written online")
+        say(f"imported in {result.import_seconds:.1f}s: server stop {report.stop_seconds:.1f}s, "
+            f"importer {report.import_seconds:.1f}s, start {report.start_seconds:.1f}s, schema "
+            f"{report.schema_seconds:.1f}s, {len(loader.leftovers):,} leftover value(s) "
+            f"{report.leftover_seconds:.1f}s")
+        result.import_report = report
         q.start_ingest_run(graph, run_props, started_ms=started_ms)
         shutil.rmtree(files.work_dir, ignore_errors=True)
     result.written, result.created = loader.written, loader.created

@@ -219,7 +219,8 @@ class Fields:
         for key in (name, *alts):
             if key in self.record:
                 value = self.record[key]
-                if value is None or value == "":
+                # An empty string or list is no value (the graph cannot tell [] from absent).
+                if value is None or value == "" or value == []:
                     return None
                 try:
                     return conv(value)
