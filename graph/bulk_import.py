@@ -27,7 +27,8 @@ What goes into the CSV files (:class:`ImportFiles`):
   (``--multiline-fields-format=v2``): the importer reads the other parts in parallel.
 
 The importer itself is Neo4j's ``org.neo4j.cli.AdminTool`` from the launcher's Maven classpath
-(:func:`graph.local_server.admin_import`); :func:`run_import` stops the server, imports, and starts
+(:func:`graph.local_server.admin_import`). :func:`stop_server` stops the server (ingest does it while
+it reads the files: the empty database has nothing to serve), :func:`run_import` imports and starts
 it again with the same port and memory settings.
 """
 
@@ -270,7 +271,7 @@ class ImportReport:
     nodes: int
     relationships: int
     properties: int
-    seconds: float          # stop + import + start
+    seconds: float          # import + start
     log: str
     stop_seconds: float = 0.0
     import_seconds: float = 0.0
@@ -282,37 +283,48 @@ class ImportReport:
 _IMPORTED = re.compile(r"Imported:\s+(\d+) nodes\s+(\d+) relationships\s+(\d+) properties", re.S)
 
 
-def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] | None = None
-               ) -> ImportReport:
-    """Stop the local server, import ``files`` into its database, start it again.
-
-    If the importer fails, the (half-written) database is deleted, the server starts on an empty
-    one and LockstepError says what went wrong: the database was empty before, so nothing is lost.
-    """
-    import time
-
+def stop_server(graph: Graph) -> local_server.ServerState:
+    """Stop the local server ``graph`` points at (the importer needs the store); returns its
+    state, for :func:`start_server`."""
     data_dir = graph.settings.local_data_dir
     if not data_dir:
         raise LockstepError("A bulk import needs Lockstep's local server (NEO4J_URI is set).")
-    data_dir = Path(data_dir)
-    state = local_server.status(data_dir)
+    state = local_server.status(Path(data_dir))
     if state is None:
         raise LockstepError(f"The local Neo4j in {data_dir} is not running.")
+    local_server.stop(Path(data_dir))
+    return state
+
+
+def start_server(graph: Graph, state: local_server.ServerState) -> None:
+    """Start the local server again with the port and memory settings it had; reconnect."""
+    local_server.start(Path(state.home).parent, port=state.port, heap=state.heap,
+                       pagecache=state.pagecache)
+    graph.reconnect()
+
+
+def run_import(graph: Graph, files: ImportFiles, state: local_server.ServerState,
+               on_line: Callable[[str], None] | None = None) -> ImportReport:
+    """Import ``files`` into the stopped local server's database, then start the server again.
+
+    ``state`` is what :func:`stop_server` returned. If the importer fails, the (half-written)
+    database is deleted, the server starts on an empty one and the error says what went wrong:
+    the database was empty before, so nothing is lost.
+    """
+    import time
+
+    data_dir = Path(state.home).parent
     database = graph.database
-    t0 = time.monotonic()
-    local_server.stop(data_dir)
-    t1 = time.monotonic()
     log = files.work_dir / "import.log"
+    t1 = time.monotonic()
     try:
         out = local_server.admin_import(data_dir, database, files.arguments(), log, on_line)
     except BaseException:
         local_server.wipe_database(data_dir, database)
-        local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
-        graph.reconnect()
+        start_server(graph, state)
         raise
     t2 = time.monotonic()
-    local_server.start(data_dir, port=state.port, heap=state.heap, pagecache=state.pagecache)
-    graph.reconnect()
+    start_server(graph, state)
     t3 = time.monotonic()
     match = _IMPORTED.search(out)
     if match is None:
@@ -322,5 +334,5 @@ def run_import(graph: Graph, files: ImportFiles, on_line: Callable[[str], None] 
         raise LockstepError(f"Neo4j's importer loaded {n:,} nodes and {r:,} relationships, expected "
                             f"{sum(files.nodes.values()):,} and {sum(files.relationships.values()):,}; "
                             f"see {log}.")
-    return ImportReport(nodes=n, relationships=r, properties=p, seconds=t3 - t0, log=str(log),
-                        stop_seconds=t1 - t0, import_seconds=t2 - t1, start_seconds=t3 - t2)
+    return ImportReport(nodes=n, relationships=r, properties=p, seconds=t3 - t1, log=str(log),
+                        import_seconds=t2 - t1, start_seconds=t3 - t2)

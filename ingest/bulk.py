@@ -22,9 +22,13 @@ online loader's, node by node and property by property.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,28 +82,54 @@ class BulkLoader(Loader):
         self.created: Counter = Counter()
         self.files = ImportFiles(work_dir)
         self._rels_seen: dict[str, set[tuple[str, ...]]] = {name: set() for name in q.RELATIONSHIPS}
+        self._rels_pending: dict[str, list[tuple[str, ...]]] = {name: [] for name in q.RELATIONSHIPS}
         self.leftovers: list[tuple[str, str, dict[str, Any]]] = []
         self._delimiter_free = not any(bulk_import.ARRAY_DELIMITER in v for v in (run_id, incident))
 
     def flush(self) -> None:
-        """Write the batch's new relationships; its node rows stay for the next batch."""
+        """Take the batch's new relationships; its node rows stay for the next batch."""
         b = self.batch
         self.batch = _Batch()
         self.batch.nodes = b.nodes
-        for name, rels in b.rels.items():
-            if not rels:
+        self._take_relationships(b.rels)
+
+    def _take_relationships(self, batch_rels: dict[str, set[tuple[str, ...]]], final: bool = False) -> None:
+        for name in self._rels_pending:
+            rels = batch_rels.get(name)
+            pending = self._rels_pending[name]
+            if rels:
+                seen = self._rels_seen[name]
+                new = rels - seen
+                seen |= new
+                pending.extend(new)
+                self.written[name] += len(rels)
+                self.created[name] += len(new)
+            if pending and (final or len(pending) >= 4 * self.batch_size):
+                rtype, src, dst, prop = q.RELATIONSHIPS[name]
+                self.files.add_relationships(name, rtype, src, dst, pending, prop)
+                self._rels_pending[name] = []
+
+    def merge(self, nodes: dict[str, dict[str, list[Any]]], rels: dict[str, set[tuple[str, ...]]]) -> None:
+        """Take one file's rows (read by :func:`read_file`, maybe in another process), in file
+        order: node rows merge as rows of one batch do, relationships as :meth:`flush` takes them."""
+        run_nodes = self.batch.nodes
+        node = self.batch.node
+        for name, rows in nodes.items():
+            have = run_nodes[name]
+            if not have:
+                have.update(rows)
                 continue
-            seen_rels = self._rels_seen[name]
-            new = [r for r in rels if r not in seen_rels]
-            seen_rels.update(new)
-            rtype, src, dst, prop = q.RELATIONSHIPS[name]
-            self.files.add_relationships(name, rtype, src, dst, new, prop)
-            self.written[name] += len(rels)
-            self.created[name] += len(new)
+            for key, row in rows.items():
+                if key in have:
+                    node(name, key, row[0], row[1], row[2])
+                else:
+                    have[key] = row
+        self._take_relationships(rels)
 
     def close(self) -> None:
         """Write the last relationships, then every node (what the online CREATE would set)."""
         self.flush()
+        self._take_relationships({}, final=True)
         self._rels_seen.clear()
         for name, rows in self.batch.nodes.items():
             items = list(rows.items())
@@ -148,9 +178,11 @@ class BulkLoader(Loader):
     def abort(self) -> None:
         pass
 
-    def finish(self, on_line: Callable[[str], None] | None = None) -> ImportReport:
-        """Import the parts, start the server again, create the schema and set the leftovers."""
-        report = bulk_import.run_import(self.graph, self.files, on_line)
+    def finish(self, state: Any, on_line: Callable[[str], None] | None = None) -> ImportReport:
+        """Import the parts into the stopped server (``state``: what
+        :func:`graph.bulk_import.stop_server` returned), start it again, create the schema and set
+        the leftovers."""
+        report = bulk_import.run_import(self.graph, self.files, state, on_line)
         t0 = time.monotonic()
         init_schema(self.graph)
         report.schema_seconds = time.monotonic() - t0
@@ -163,3 +195,81 @@ class BulkLoader(Loader):
                 q.set_node_properties(self.graph, name, rows[i:i + 5_000])
         report.leftover_seconds = time.monotonic() - t0
         return report
+
+
+@dataclass
+class FileRows:
+    """What reading one file gives: its counts, rejects and field warnings, and its rows merged
+    the way one batch merges them (:class:`ingest.load._Batch`)."""
+
+    read: Counter
+    loaded: Counter
+    rejected: Counter
+    rejects: list[dict[str, Any]]
+    warnings: list[dict[str, Any]]
+    nodes: dict[str, dict[str, list[Any]]]
+    rels: dict[str, set[tuple[str, ...]]]
+
+
+class _FileLoader(Loader):
+    """:meth:`Loader.add` into one batch that is never written (a file's rows)."""
+
+    def __init__(self, observed_default: int) -> None:
+        self.batch = _Batch()
+        self.batch_size = 1 << 62
+        self.observed_default = observed_default
+
+
+def read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
+    """Read one file with its format's reader (what ingest's sequential loop does per record)."""
+    from ingest import formats
+
+    out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {})
+    loader = _FileLoader(observed_default)
+    for parsed in formats.get(fmt_name).read(path):
+        out.read[parsed.kind] += 1
+        if parsed.reject is not None:
+            out.rejected[parsed.kind] += 1
+            r = parsed.reject
+            out.rejects.append({"file": r.file, "record": r.record, "item": r.item,
+                                "kind": parsed.kind, "field": r.field, "reason": r.reason,
+                                "raw": r.raw})
+            continue
+        out.loaded[parsed.kind] += 1
+        for w in parsed.warnings:
+            out.warnings.append({"file": w.file, "record": w.record, "field": w.field,
+                                 "reason": w.reason, "value": w.value,
+                                 "action": "loaded the record without this field"})
+        loader.add(parsed)
+    out.nodes, out.rels = loader.batch.nodes, loader.batch.rels
+    return out
+
+
+def read_files(files: list[tuple[Path, str]], observed_default: int, workers: int
+               ) -> Iterator[tuple[Path, FileRows]]:
+    """Read files in worker processes, yielding results in file order (the merge is then the
+    same as a sequential read). At most ``2 * workers`` files are read ahead, so memory stays
+    bounded. ``workers`` <= 1 reads here, one file at a time."""
+    if workers <= 1 or len(files) < 2:
+        for path, fmt in files:
+            yield path, read_file(path, fmt, observed_default)
+        return
+    # spawn, not fork: the parent holds driver sockets and a progress thread.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: deque = deque()
+        todo = iter(files)
+        for path, fmt in todo:
+            pending.append((path, pool.submit(read_file, path, fmt, observed_default)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            path, future = pending.popleft()
+            result = future.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append((nxt[0], pool.submit(read_file, nxt[0], nxt[1], observed_default)))
+            yield path, result
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

@@ -528,6 +528,7 @@ def ingest(
     mode: str = "auto",
     notify: Callable[[str], None] | None = None,
     bulk_batch: int | None = None,
+    workers: int | None = None,
 ) -> IngestResult:
     """Load ``paths`` into ``graph``; returns the counts. Raises LockstepError on a lost server.
 
@@ -536,7 +537,8 @@ def ingest(
     run); ``auto`` takes bulk when it can run and the input is at least
     :data:`ingest.bulk.BULK_MIN_BYTES`, online otherwise. ``progress(file, bytes_done,
     bytes_total)`` is called as files are read; ``notify(message)`` reports the stages;
-    ``bulk_batch`` is the number of posts per CSV part of a bulk load.
+    ``bulk_batch`` is the number of rows per CSV part of a bulk load, ``workers`` the number of
+    processes that read its files (default: the number of cores, up to 4).
     """
     from graph import bulk_import
     from ingest import bulk
@@ -573,67 +575,50 @@ def ingest(
         "file_sha256": [i["sha256"] for i in file_info], "files_json": json.dumps(file_info),
         "batch_size": batch_size, "skipped_files": skipped, "mode": mode,
     }
-    loader: Loader
     if mode == "bulk":
-        # The database is replaced by the import: the run is recorded once the import is done.
-        loader = bulk.BulkLoader(graph, run_id, incident, int(time.time()),
-                                 out_dir / f"import-{run_id}", bulk_batch or bulk.BULK_BATCH)
+        _load_bulk(graph, chosen, result, run_props, started_ms, rejects, warnings, out_dir,
+                   bulk_batch or bulk.BULK_BATCH, workers, progress, say, t0)
     else:
         q.start_ingest_run(graph, run_props)
         loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
-    done_bytes = 0
-    try:
-        for path, fmt_obj in chosen:
-            base = done_bytes
+        done_bytes = 0
+        try:
+            for path, fmt_obj in chosen:
+                base = done_bytes
 
-            def hook(pos: int, _base: int = base, _path: Path = path) -> None:
+                def hook(pos: int, _base: int = base, _path: Path = path) -> None:
+                    if progress:
+                        progress(str(_path), _base + pos, total)
+
+                common.set_progress_hook(hook)
+                for parsed in fmt_obj.read(path):
+                    result.read[parsed.kind] += 1
+                    if parsed.reject is not None:
+                        result.rejected[parsed.kind] += 1
+                        r = parsed.reject
+                        rejects.write({"file": r.file, "record": r.record, "item": r.item,
+                                       "kind": parsed.kind, "field": r.field, "reason": r.reason,
+                                       "raw": r.raw})
+                        continue
+                    result.loaded[parsed.kind] += 1
+                    for w in parsed.warnings:
+                        result.warnings += 1
+                        warnings.write({"file": w.file, "record": w.record, "field": w.field,
+                                        "reason": w.reason, "value": w.value,
+                                        "action": "loaded the record without this field"})
+                    loader.add(parsed)
+                done_bytes += path.stat().st_size
                 if progress:
-                    progress(str(_path), _base + pos, total)
-
-            common.set_progress_hook(hook)
-            for parsed in fmt_obj.read(path):
-                result.read[parsed.kind] += 1
-                if parsed.reject is not None:
-                    result.rejected[parsed.kind] += 1
-                    r = parsed.reject
-                    rejects.write({"file": r.file, "record": r.record, "item": r.item,
-                                   "kind": parsed.kind, "field": r.field, "reason": r.reason,
-                                   "raw": r.raw})
-                    continue
-                result.loaded[parsed.kind] += 1
-                for w in parsed.warnings:
-                    result.warnings += 1
-                    warnings.write({"file": w.file, "record": w.record, "field": w.field,
-                                    "reason": w.reason, "value": w.value,
-                                    "action": "loaded the record without this field"})
-                loader.add(parsed)
-            done_bytes += path.stat().st_size
-            if progress:
-                progress(str(path), done_bytes, total)
-        loader.close()
-    except BaseException:
-        loader.abort()
-        raise
-    finally:
-        common.set_progress_hook(None)
-        rejects.close()
-        warnings.close()
-    if isinstance(loader, bulk.BulkLoader):
-        files = loader.files
-        say(f"read in {time.monotonic() - t0:.1f}s; importing {sum(files.nodes.values()):,} nodes "
-            f"and {sum(files.relationships.values()):,} relationships ({files.bytes / 1e6:,.0f} MB "
-            f"of CSV in {files.work_dir}) with the server stopped ...")
-        t_import = time.monotonic()
-        report = loader.finish()
-        result.import_seconds = time.monotonic() - t_import
-        say(f"imported in {result.import_seconds:.1f}s: server stop {report.stop_seconds:.1f}s, "
-            f"importer {report.import_seconds:.1f}s, start {report.start_seconds:.1f}s, schema "
-            f"{report.schema_seconds:.1f}s, {len(loader.leftovers):,} leftover value(s) "
-            f"{report.leftover_seconds:.1f}s")
-        result.import_report = report
-        q.start_ingest_run(graph, run_props, started_ms=started_ms)
-        shutil.rmtree(files.work_dir, ignore_errors=True)
-    result.written, result.created = loader.written, loader.created
+                    progress(str(path), done_bytes, total)
+            loader.close()
+        except BaseException:
+            loader.abort()
+            raise
+        finally:
+            common.set_progress_hook(None)
+            rejects.close()
+            warnings.close()
+        result.written, result.created = loader.written, loader.created
     result.seconds = time.monotonic() - t0
     q.finish_ingest_run(graph, run_id, {
         "status": "completed", "read": sum(result.read.values()),
@@ -643,3 +628,75 @@ def ingest(
         "seconds": result.seconds,
     })
     return result
+
+
+def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: IngestResult,
+               run_props: dict[str, Any], started_ms: int, rejects: _Sink, warnings: _Sink,
+               out_dir: Path, bulk_batch: int, workers: int | None,
+               progress: Callable[[str, int, int], None] | None, say: Callable[[str], None],
+               t0: float) -> None:
+    """The bulk path of :func:`ingest` (see ingest/bulk.py): files are read in worker processes
+    while the server stops, merged in file order, imported, and the run recorded afterwards (the
+    import replaces the database)."""
+    from graph import bulk_import
+    from ingest import bulk
+
+    loader = bulk.BulkLoader(graph, result.run_id, result.incident, int(time.time()),
+                             out_dir / f"import-{result.run_id}", bulk_batch)
+    stopping: dict[str, Any] = {}
+
+    def stop() -> None:
+        try:
+            stopping["state"] = bulk_import.stop_server(graph)
+        except BaseException as exc:  # noqa: BLE001 - raised below, in the caller's thread
+            stopping["error"] = exc
+
+    stopper = threading.Thread(target=stop, name="lockstep-stop-server", daemon=True)
+    stopper.start()
+    total = sum(i["bytes"] for i in result.files)
+    done_bytes = 0
+    try:
+        tasks = [(path, f.name) for path, f in chosen]
+        for path, rows in bulk.read_files(tasks, loader.observed_default,
+                                          workers or bulk.default_workers()):
+            result.read.update(rows.read)
+            result.loaded.update(rows.loaded)
+            result.rejected.update(rows.rejected)
+            for r in rows.rejects:
+                rejects.write(r)
+            for w in rows.warnings:
+                warnings.write(w)
+            result.warnings += len(rows.warnings)
+            loader.merge(rows.nodes, rows.rels)
+            done_bytes += path.stat().st_size
+            if progress:
+                progress(str(path), done_bytes, total)
+        loader.close()
+    except BaseException:
+        stopper.join()
+        if "state" in stopping:
+            bulk_import.start_server(graph, stopping["state"])
+        raise
+    finally:
+        rejects.close()
+        warnings.close()
+    stopper.join()
+    if "error" in stopping:
+        raise stopping["error"]
+    files = loader.files
+    say(f"read in {time.monotonic() - t0:.1f}s; importing {sum(files.nodes.values()):,} nodes "
+        f"and {sum(files.relationships.values()):,} relationships ({files.bytes / 1e6:,.0f} MB of "
+        f"CSV in {files.work_dir}) ...")
+    t_import = time.monotonic()
+    report = loader.finish(stopping["state"])
+    result.import_seconds = time.monotonic() - t_import
+    result.import_report = report
+    say(f"imported in {result.import_seconds:.1f}s: importer {report.import_seconds:.1f}s, server "
+        f"start {report.start_seconds:.1f}s, schema {report.schema_seconds:.1f}s, "
+        f"{len(loader.leftovers):,} leftover value(s) {report.leftover_seconds:.1f}s")
+    q.start_ingest_run(graph, run_props, started_ms=started_ms)
+    log = out_dir / f"import-{result.run_id}.log"
+    shutil.move(report.log, log)
+    report.log = str(log)
+    shutil.rmtree(files.work_dir, ignore_errors=True)
+    result.written, result.created = loader.written, loader.created
