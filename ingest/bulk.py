@@ -22,12 +22,14 @@ online loader's, node by node and property by property.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -116,14 +118,15 @@ class BulkLoader(Loader):
         node = self.batch.node
         for name, rows in nodes.items():
             have = run_nodes[name]
-            if not have:
-                have.update(rows)
-                continue
-            for key, row in rows.items():
-                if key in have:
-                    node(name, key, row[0], row[1], row[2])
-                else:
-                    have[key] = row
+            common = have.keys() & rows.keys()
+            # Keys new to the run are taken as they are (a C-level update); only keys seen in
+            # an earlier file are merged row by row.
+            earlier = {key: have[key] for key in common}
+            have.update(rows)
+            for key, row in earlier.items():
+                have[key] = row
+                new = rows[key]
+                node(name, key, new[0], new[1], new[2])
         self._take_relationships(rels)
 
     def close(self) -> None:
@@ -220,8 +223,26 @@ class _FileLoader(Loader):
         self.observed_default = observed_default
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reading allocates millions of small dicts and lists
+    (no cycles), and the collector's repeated passes over them cost ~20% of the read time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
     """Read one file with its format's reader (what ingest's sequential loop does per record)."""
+    with no_gc():
+        return _read_file(path, fmt_name, observed_default)
+
+
+def _read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
     from ingest import formats
 
     out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {})

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import secrets
 import shutil
 import threading
@@ -576,8 +577,9 @@ def ingest(
         "batch_size": batch_size, "skipped_files": skipped, "mode": mode,
     }
     if mode == "bulk":
-        _load_bulk(graph, chosen, result, run_props, started_ms, rejects, warnings, out_dir,
-                   bulk_batch or bulk.BULK_BATCH, workers, progress, say, t0)
+        with bulk.no_gc():
+            _load_bulk(graph, chosen, result, run_props, started_ms, rejects, warnings, out_dir,
+                       bulk_batch or bulk.BULK_BATCH, workers, progress, say, t0)
     else:
         q.start_ingest_run(graph, run_props)
         loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
@@ -688,7 +690,13 @@ def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: 
         f"and {sum(files.relationships.values()):,} relationships ({files.bytes / 1e6:,.0f} MB of "
         f"CSV in {files.work_dir}) ...")
     t_import = time.monotonic()
-    report = loader.finish(stopping["state"])
+    stage = re.compile(r"\(\d/4\) |.* COMPLETED in |IMPORT DONE")
+
+    def importer_line(line: str) -> None:
+        if stage.match(line):   # the importer's stages, not its dotted progress lines
+            say("  importer: " + line.strip())
+
+    report = loader.finish(stopping["state"], importer_line)
     result.import_seconds = time.monotonic() - t_import
     result.import_report = report
     say(f"imported in {result.import_seconds:.1f}s: importer {report.import_seconds:.1f}s, server "
