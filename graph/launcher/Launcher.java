@@ -1,7 +1,7 @@
 // Lockstep's local Neo4j: Neo4j Community (embedded) with its Bolt connector on 127.0.0.1.
 //
-// Run by `lockstep db start` as `java -cp <maven classpath> Launcher.java` (source-file mode, no
-// compile step). Everything else about the server lives in Python (graph/local_server.py); this
+// Run by `lockstep db start` as `java -cp <maven classpath> Launcher` (compiled once with javac into
+// Lockstep's cache; source-file mode `Launcher.java` where there is no javac). Everything else about the server lives in Python (graph/local_server.py); this
 // file only starts the database, sets the initial password, reports readiness and shuts down
 // cleanly on SIGTERM.
 //
