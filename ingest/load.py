@@ -584,6 +584,9 @@ def ingest(
         q.start_ingest_run(graph, run_props)
         loader = Loader(graph, run_id, incident, batch_size, observed_default=int(time.time()))
         done_bytes = 0
+        # No garbage collector passes over the batches (no cycles; they are freed by refcount).
+        paused = bulk.no_gc()
+        paused.__enter__()
         try:
             for path, fmt_obj in chosen:
                 base = done_bytes
@@ -617,6 +620,7 @@ def ingest(
             loader.abort()
             raise
         finally:
+            paused.__exit__(None, None, None)
             common.set_progress_hook(None)
             rejects.close()
             warnings.close()
