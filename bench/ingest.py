@@ -1,17 +1,20 @@
-"""Benchmark: the batched ingest (``lockstep ingest``) into Neo4j vs a naive one-row-per-transaction MERGE.
+"""Benchmark: ``lockstep ingest`` into Neo4j (bulk and online loaders) vs a naive one-row-per-transaction MERGE.
 
-    .venv/bin/python bench/ingest.py                               # scale 100 (1M videos), 3 runs
-    .venv/bin/python bench/ingest.py --scale 100 --runs 1 --also-scale 10 --also-runs 3
+    .venv/bin/python bench/ingest.py --scale 100 --runs 3 --online-runs 1 --also-scale 10 --also-runs 3
     .venv/bin/python bench/ingest.py --scale 1 --runs 1 --naive-sample 200 --no-doc   # smoke test
 
 What is measured
 ----------------
-(a) The batched loader: ``ingest.load.ingest`` (what ``lockstep ingest`` runs), the whole
-    generated incident (``lockstep generate --seed 7 --scale S``: TikTok Research API files:
-    videos, comments, user info, following lists, reposts) into an *empty* database with the
-    schema (``lockstep db init``). Wall time is the loader's own (``IngestResult.seconds``: from
-    reading the first file to the last commit, including file hashing and the IngestRun records);
-    relationships/s = relationship rows written / wall; records/s = source records read / wall.
+(a) ``ingest.load.ingest`` (what ``lockstep ingest`` runs) loading the whole generated incident
+    (``lockstep generate --seed 7 --scale S``: TikTok Research API files: videos, comments, user
+    info, following lists, reposts) into an *empty* database with the schema (``lockstep db
+    init``), once per loader (``--modes``): ``bulk`` (Neo4j's offline importer, what ``--mode
+    auto`` picks for a first load of this size into the local server) and ``online`` (batched
+    transactions, what every later load uses). Wall time is the loader's own
+    (``IngestResult.seconds``: from hashing and reading the first file to the last write,
+    including, for bulk, the server stop, the importer, the restart, the schema and the IngestRun);
+    relationships/s = relationships in the graph afterwards / wall; records/s = source records
+    read / wall.
     Every run starts on a fresh store: the server is stopped, its store directory deleted and the
     server started again (DETACH DELETE of millions of nodes would take longer than the load and
     leave the store fragmented). Medians over ``--runs``.
@@ -338,6 +341,8 @@ def main() -> None:
     ap.add_argument("--also-runs", type=int, default=3)
     ap.add_argument("--naive-sample", type=int, default=2000, help="videos for the naive loader (0: skip)")
     ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
+    ap.add_argument("--online-runs", type=int, default=None,
+                    help="runs of the online loader at --scale (default: --runs); it is the slow one")
     ap.add_argument("--modes", default="bulk,online",
                     help="loaders to run, in order: bulk (offline importer), online (transactions)")
     ap.add_argument("--seed", type=int, default=7)
@@ -369,6 +374,8 @@ def main() -> None:
             path, _ = ensure_incident(args.incidents, scale, args.seed)
             for mode in modes:
                 runs = []
+                if mode == "online" and scale == args.scale and args.online_runs is not None:
+                    nruns = args.online_runs
                 for i in range(nruns):
                     log(f"{mode} run {i + 1}/{nruns}, scale {scale:g} ...")
                     r = batched_run(server, path, args.batch_size, warmup, mode)
