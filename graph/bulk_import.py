@@ -37,6 +37,8 @@ from __future__ import annotations
 import math
 import re
 import shutil
+import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -177,7 +179,10 @@ class ImportFiles:
     _parts: list[tuple[str, str, Path, bool]] = field(default_factory=list)  # (--nodes|--relationships, name, file, multiline)
 
     def __post_init__(self) -> None:
-        self.work_dir = Path(self.work_dir)
+        self.work_dir = Path(self.work_dir).resolve()
+        if any(c in str(self.work_dir) for c in ",="):
+            # The importer's options separate files with "," and labels with "=".
+            self.work_dir = Path(tempfile.mkdtemp(prefix="lockstep-import-"))
         if self.work_dir.exists():
             shutil.rmtree(self.work_dir)
         self.work_dir.mkdir(parents=True)
@@ -236,7 +241,9 @@ class ImportFiles:
         """Write one part of relationships ``(from key, to key[, prop value])``: ``rel_type`` from
         ``src`` nodes to ``dst`` nodes; rows unique across the whole import. ``prop`` values are
         strings."""
-        check_rel_type(rel_type), check_label(src), check_label(dst)
+        check_rel_type(rel_type)
+        check_label(src)
+        check_label(dst)
         if not rows:
             return
         header = [f":START_ID({src})", f":END_ID({dst})"]
@@ -311,8 +318,6 @@ def run_import(graph: Graph, files: ImportFiles, state: local_server.ServerState
     database is deleted, the server starts on an empty one and the error says what went wrong:
     the database was empty before, so nothing is lost.
     """
-    import time
-
     data_dir = Path(state.home).parent
     database = graph.database
     log = files.work_dir / "import.log"

@@ -1,12 +1,14 @@
 """The bulk path of ``lockstep ingest``: a first load into an empty local database through Neo4j's
 offline importer (``graph/bulk_import.py``).
 
-Reading, validation, rejects and counts are the online loader's: the same readers fill the same
-batches (:class:`ingest.load.Loader`). Instead of transactions, every batch becomes CSV parts:
+Reading, validation, rejects and counts are the online loader's: each file is read by the same
+reader into one batch (:class:`ingest.load.Loader`'s ``add``), in worker processes
+(:func:`read_files`; spawned, so nothing of the parent's driver is shared) while the server
+stops. The parent takes the files' batches in file order (:class:`BulkLoader`):
 
-* relationships go to CSV batch by batch, deduplicated over the whole run (the importer would
+* relationships go to CSV as they come, deduplicated over the whole run (the importer would
   create duplicates);
-* node rows are merged in memory over the whole run, the way the batches already merge rows of
+* node rows are merged in memory over the whole run, the way one batch already merges rows of
   one key (properties overwrite, a null removes, newer counters win: what the online ``MERGE``
   does across batches), and written once reading ends, with everything the online ``CREATE``
   sets: properties, counters and ``counters_at``, ``first_run``, ``incident``, ``seen_in``,
@@ -18,6 +20,9 @@ After the import the server starts again, the schema is created (constraints and
 populated from the imported nodes), the leftovers are set, and the ``IngestRun``
 is recorded with ``mode: "bulk"``. ``tests/test_ingest_bulk.py`` checks that the graph equals the
 online loader's, node by node and property by property.
+
+Where the time goes and why (the garbage collector is paused while reading, files are read in
+processes, not threads): docs/benchmarks-ingest.md.
 """
 
 from __future__ import annotations
@@ -62,18 +67,17 @@ def _created_at(created_ts: list[Any]) -> tuple[str, pa.Array] | list[Any]:
     return "datetime", text
 
 
-class BulkLoader(Loader):
-    """Turns the batches of :class:`Loader` into importer CSV parts instead of transactions.
+class BulkLoader:
+    """Collects the rows of every file (read by :func:`read_file`) into importer CSV parts.
 
-    Relationships are written batch by batch (deduplicated over the run). Node rows stay in
-    memory for the whole run, merged by :meth:`_Batch.node` exactly as the online loader's
+    Relationships go to CSV as files arrive (deduplicated over the run). Node rows stay in memory
+    for the whole run, merged by :meth:`ingest.load._Batch.node` exactly as the online loader's
     ``MERGE`` would merge them (properties overwrite, newer counters win), and are written when
-    reading ends: the importer needs each node once. Memory: about 2 KB per video.
+    reading ends: the importer needs each node once. Memory: about 3 KB per video.
     """
 
     def __init__(self, graph: Graph, run_id: str, incident: str, observed_default: int,
                  work_dir: Path, batch_size: int = BULK_BATCH) -> None:
-        # Loader.__init__ would start a writer thread and ask the graph: neither is needed here.
         self.graph = graph
         self.run_id = run_id
         self.incident = incident
@@ -87,13 +91,6 @@ class BulkLoader(Loader):
         self._rels_pending: dict[str, list[tuple[str, ...]]] = {name: [] for name in q.RELATIONSHIPS}
         self.leftovers: list[tuple[str, str, dict[str, Any]]] = []
         self._delimiter_free = not any(bulk_import.ARRAY_DELIMITER in v for v in (run_id, incident))
-
-    def flush(self) -> None:
-        """Take the batch's new relationships; its node rows stay for the next batch."""
-        b = self.batch
-        self.batch = _Batch()
-        self.batch.nodes = b.nodes
-        self._take_relationships(b.rels)
 
     def _take_relationships(self, batch_rels: dict[str, set[tuple[str, ...]]], final: bool = False) -> None:
         for name in self._rels_pending:
@@ -113,7 +110,7 @@ class BulkLoader(Loader):
 
     def merge(self, nodes: dict[str, dict[str, list[Any]]], rels: dict[str, set[tuple[str, ...]]]) -> None:
         """Take one file's rows (read by :func:`read_file`, maybe in another process), in file
-        order: node rows merge as rows of one batch do, relationships as :meth:`flush` takes them."""
+        order: node rows merge as rows of one batch do; new relationships are kept for CSV."""
         run_nodes = self.batch.nodes
         node = self.batch.node
         for name, rows in nodes.items():
@@ -131,7 +128,6 @@ class BulkLoader(Loader):
 
     def close(self) -> None:
         """Write the last relationships, then every node (what the online CREATE would set)."""
-        self.flush()
         self._take_relationships({}, final=True)
         self._rels_seen.clear()
         for name, rows in self.batch.nodes.items():
@@ -177,9 +173,6 @@ class BulkLoader(Loader):
             self.leftovers.append((name, key, extra))
         self.written[name] += n
         self.created[name] += n
-
-    def abort(self) -> None:
-        pass
 
     def finish(self, state: Any, on_line: Callable[[str], None] | None = None) -> ImportReport:
         """Import the parts into the stopped server (``state``: what

@@ -181,3 +181,28 @@ def test_bulk_is_refused_where_it_cannot_run(graph: Graph, empty_bulk: Graph, tm
     with pytest.raises(LockstepError, match="not empty"):
         ingest(empty_bulk, [src], out_dir=tmp_path, mode="bulk")
     assert graph_totals(empty_bulk) == before
+
+
+def test_a_failed_import_leaves_an_empty_working_database(empty_bulk: Graph, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The importer refuses its input (here: a relationship to a node that is not in the files):
+    the error names the importer's log, the server is back, the database is empty and usable,
+    and an online load afterwards works."""
+    from graph import bulk_import
+
+    real = bulk_import.ImportFiles.arguments
+
+    def broken(self: bulk_import.ImportFiles) -> list[str]:
+        bad = self.work_dir / "bad.csv"
+        bad.write_text(':START_ID(Video),:END_ID(Hashtag)\n"tiktok:nope","nope"\n')
+        return [*real(self), f"--relationships=TAGGED={bad}"]
+
+    monkeypatch.setattr(bulk_import.ImportFiles, "arguments", broken)
+    src = FIX / "tiktok"
+    with pytest.raises(LockstepError, match="importer failed.*import.log"):
+        ingest(empty_bulk, [src], out_dir=tmp_path / "a", mode="bulk")
+    assert empty_bulk.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+    monkeypatch.setattr(bulk_import.ImportFiles, "arguments", real)
+    init_schema(empty_bulk)
+    again = ingest(empty_bulk, [src], out_dir=tmp_path / "b", mode="online")
+    assert again.created["Video"] == graph_totals(empty_bulk)["Video"] > 0
