@@ -72,12 +72,17 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    # A zombie child of this very process still answers kill(0); reap it if it is ours.
+    # A zombie still answers kill(0): reap it if it is our child; if it is another process's
+    # (a test runner started the server, a CLI stops it), its state in /proc says it is gone.
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)
         return done == 0
     except ChildProcessError:
-        return True
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        return state not in ("Z", "X")
 
 
 def read_state(data_dir: Path) -> ServerState | None:

@@ -8,6 +8,7 @@ and property by property, and relationship by relationship, with run ids and tim
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -206,3 +207,31 @@ def test_a_failed_import_leaves_an_empty_working_database(empty_bulk: Graph, tmp
     init_schema(empty_bulk)
     again = ingest(empty_bulk, [src], out_dir=tmp_path / "b", mode="online")
     assert again.created["Video"] == graph_totals(empty_bulk)["Video"] > 0
+
+
+def test_cli_bulk_load_on_the_local_server(empty_bulk: Graph, tmp_path: Path) -> None:
+    """`lockstep ingest --mode bulk` finds the local server through its state file (no
+    NEO4J_URI), says which loader ran, and the graph holds what it printed."""
+    import os
+    import subprocess
+
+    from tests.conftest import LOCKSTEP
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env["LOCKSTEP_DATA_DIR"] = empty_bulk.settings.local_data_dir
+    out = subprocess.run([LOCKSTEP, "ingest", str(FIX / "tiktok"), "--mode", "bulk",
+                          "--out-dir", str(tmp_path / "out"), "--incident", "cli"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "Neo4j's offline importer" in out.stdout
+    assert "importer: IMPORT DONE" in out.stderr
+    totals = graph_totals(empty_bulk)
+    videos = re.search(r"^\s+Video\s+([\d,]+)\s+([\d,]+)", out.stdout, re.M)
+    assert videos and int(videos.group(2).replace(",", "")) == totals["Video"] > 0
+    assert len(list((tmp_path / "out").glob("import-*.log"))) == 1
+    # The database is no longer empty: a second bulk load is refused with the reason.
+    again = subprocess.run([LOCKSTEP, "ingest", str(FIX / "tiktok"), "--mode", "bulk",
+                            "--out-dir", str(tmp_path / "out")],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600)
+    assert again.returncode != 0 and "not empty" in again.stderr
+    assert graph_totals(empty_bulk) == totals
