@@ -78,6 +78,14 @@ class Graph:
         self.database = self.settings.database
         self.driver = _driver_for(self.settings)
 
+    @property
+    def _bookmarks(self) -> Any:
+        """Bookmarks chain one query to the writes before it, for clusters. The local server is a
+        single instance (a committed write is visible to the next query anyway), and a bulk import
+        replaces its database with one whose transaction ids start lower: another process's
+        bookmarks would then wait for a transaction that never comes. So: none there."""
+        return None if self.settings.local_data_dir else self.driver.execute_query_bookmark_manager
+
     def reconnect(self) -> None:
         """Close the pooled connections to this server and open a new driver (after a restart)."""
         key = (self.settings.uri, self.settings.user, self.settings.password)
@@ -95,7 +103,7 @@ class Graph:
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         with translate_errors(self.settings):
             records, _, _ = self.driver.execute_query(
-                Query(query), parameters_=params, database_=self.database,
+                Query(query), parameters_=params, database_=self.database, bookmark_manager_=self._bookmarks,
                 routing_=RoutingControl.READ,
             )
         return [r.data() for r in records]
@@ -103,7 +111,7 @@ class Graph:
     def write(self, query: str, **params: Any) -> list[dict[str, Any]]:
         with translate_errors(self.settings):
             records, _, _ = self.driver.execute_query(
-                Query(query), parameters_=params, database_=self.database,
+                Query(query), parameters_=params, database_=self.database, bookmark_manager_=self._bookmarks,
                 routing_=RoutingControl.WRITE,
             )
         return [r.data() for r in records]
@@ -112,7 +120,7 @@ class Graph:
         """Run a write and return what it changed (nodes_created, relationships_created, ...)."""
         with translate_errors(self.settings):
             _, summary, _ = self.driver.execute_query(
-                Query(query), parameters_=params, database_=self.database,
+                Query(query), parameters_=params, database_=self.database, bookmark_manager_=self._bookmarks,
                 routing_=RoutingControl.WRITE,
             )
         c = summary.counters

@@ -40,6 +40,12 @@ public class Launcher {
         cfg.put("dbms.security.auth_enabled", "true");
         // Keep transaction logs bounded: this is a working copy, not the system of record.
         cfg.put("db.tx_log.rotation.retention_policy", "512M size");
+        // The databases are checkpointed and closed before Bolt shuts down; Bolt's own idle waits
+        // (2 x 5 s) would only delay every stop, and a bulk import stops the server.
+        cfg.put("internal.server.bolt.thread_pool_shutdown_wait_time", "0s");
+        cfg.put("internal.server.bolt.connection_shutdown_wait_time", "0s");
+        cfg.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
+        cfg.put("internal.dbms.bolt.netty_server_shutdown_timeout", "1s");
 
         // The builder takes raw settings only from a file: write them next to the store.
         Files.createDirectories(home.resolve("conf"));
