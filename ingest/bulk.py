@@ -48,7 +48,7 @@ from graph.bulk_import import ImportFiles, ImportReport
 from graph.connection import Graph
 from graph.queries import load as q
 from graph.schema import init_schema
-from ingest.load import Loader, _Batch
+from ingest.load import Loader, _Batch, reject_record, warning_record
 
 # Posts per CSV part: large parts keep the importer's input list short; memory stays bounded by
 # one batch (plus the keys of the run).
@@ -244,16 +244,10 @@ def _read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
         out.read[parsed.kind] += 1
         if parsed.reject is not None:
             out.rejected[parsed.kind] += 1
-            r = parsed.reject
-            out.rejects.append({"file": r.file, "record": r.record, "item": r.item,
-                                "kind": parsed.kind, "field": r.field, "reason": r.reason,
-                                "raw": r.raw})
+            out.rejects.append(reject_record(parsed))
             continue
         out.loaded[parsed.kind] += 1
-        for w in parsed.warnings:
-            out.warnings.append({"file": w.file, "record": w.record, "field": w.field,
-                                 "reason": w.reason, "value": w.value,
-                                 "action": "loaded the record without this field"})
+        out.warnings.extend(warning_record(w) for w in parsed.warnings)
         loader.add(parsed)
     out.nodes, out.rels = loader.batch.nodes, loader.batch.rels
     return out

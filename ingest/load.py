@@ -511,6 +511,19 @@ class _Sink:
             self._fh.close()
 
 
+def reject_record(parsed: Parsed) -> dict[str, Any]:
+    """The rejects-file line of a rejected record."""
+    r = parsed.reject
+    return {"file": r.file, "record": r.record, "item": r.item, "kind": parsed.kind,
+            "field": r.field, "reason": r.reason, "raw": r.raw}
+
+
+def warning_record(w: Any) -> dict[str, Any]:
+    """The field-warnings-file line of an optional field that was dropped."""
+    return {"file": w.file, "record": w.record, "field": w.field, "reason": w.reason,
+            "value": w.value, "action": "loaded the record without this field"}
+
+
 def new_run_id(prefix: str = "ingest") -> str:
     return f"{prefix}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
@@ -600,17 +613,12 @@ def ingest(
                     result.read[parsed.kind] += 1
                     if parsed.reject is not None:
                         result.rejected[parsed.kind] += 1
-                        r = parsed.reject
-                        rejects.write({"file": r.file, "record": r.record, "item": r.item,
-                                       "kind": parsed.kind, "field": r.field, "reason": r.reason,
-                                       "raw": r.raw})
+                        rejects.write(reject_record(parsed))
                         continue
                     result.loaded[parsed.kind] += 1
                     for w in parsed.warnings:
                         result.warnings += 1
-                        warnings.write({"file": w.file, "record": w.record, "field": w.field,
-                                        "reason": w.reason, "value": w.value,
-                                        "action": "loaded the record without this field"})
+                        warnings.write(warning_record(w))
                     loader.add(parsed)
                 done_bytes += path.stat().st_size
                 if progress:
