@@ -131,8 +131,8 @@ def _has_break(table: pa.Table) -> pa.ChunkedArray | None:
     return mask
 
 
-_FAST = {str: ("string", pa.string()), int: ("long", pa.int64()), bool: ("boolean", pa.bool_()),
-         float: ("double", pa.float64())}
+# Python types whose values pyarrow converts straight into their CSV column.
+_FAST = {t: (kind, _ARROW[kind]) for t, kind in _SCALAR_KINDS.items() if kind != "datetime"}
 
 
 def _column(values: list[Any], keys: list[str], name: str, leftovers: dict[str, dict[str, Any]]
@@ -280,7 +280,6 @@ class ImportReport:
     properties: int
     seconds: float          # import + start
     log: str
-    stop_seconds: float = 0.0
     import_seconds: float = 0.0
     start_seconds: float = 0.0
     schema_seconds: float = 0.0     # set by the caller

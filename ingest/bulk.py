@@ -27,14 +27,12 @@ processes, not threads): docs/benchmarks-ingest.md.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,10 +46,9 @@ from graph.bulk_import import ImportFiles, ImportReport
 from graph.connection import Graph
 from graph.queries import load as q
 from graph.schema import init_schema
-from ingest.load import Loader, _Batch, reject_record, warning_record
+from ingest.load import Loader, _Batch, no_gc, reject_record, warning_record
 
-# Posts per CSV part: large parts keep the importer's input list short; memory stays bounded by
-# one batch (plus the keys of the run).
+# Nodes per CSV part (relationship parts: 4x): large parts keep the importer's input list short.
 BULK_BATCH = 100_000
 # Below this much input the online loader is quicker than stopping and starting the server.
 BULK_MIN_BYTES = 64 * 1024 * 1024
@@ -214,19 +211,6 @@ class _FileLoader(Loader):
         self.batch = _Batch()
         self.batch_size = 1 << 62
         self.observed_default = observed_default
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: reading allocates millions of small dicts and lists
-    (no cycles), and the collector's repeated passes over them cost ~20% of the read time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
