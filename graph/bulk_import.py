@@ -40,7 +40,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,6 +120,22 @@ def _cell(v: Any, kind: str) -> Any:
     return v
 
 
+_FROM_TEXT: dict[str, Callable[[str], Any]] = {"string": str, "long": int, "double": float,
+                                               "boolean": lambda x: x == "true"}
+
+
+def column_values(kind: str, array: pa.Array) -> list[Any]:
+    """The Python values of a column in CSV form (``kind``, as built by :func:`node_columns`):
+    the inverse of :func:`_cell`; None where the row has no value."""
+    values = array.to_pylist()
+    if kind == "datetime":
+        return [None if v is None else datetime.fromisoformat(v) for v in values]
+    if kind.endswith("[]"):
+        conv = _FROM_TEXT[kind[:-2]]
+        return [None if v is None else [conv(x) for x in v.split(ARRAY_DELIMITER)] for v in values]
+    return values
+
+
 def _has_break(table: pa.Table) -> pa.ChunkedArray | None:
     """Per row: does any string column hold a line break? (None: no string column.)"""
     mask = None
@@ -170,6 +186,61 @@ def _column(values: list[Any], keys: list[str], name: str, leftovers: dict[str, 
 
 
 @dataclass
+class NodeColumns:
+    """Rows of one label in CSV form, not yet written: the keys and each property's
+    ``(CSV type, pyarrow array)``. Built by :func:`node_columns` (a worker process can build
+    them: they pickle as plain buffers)."""
+
+    label: str
+    key_prop: str
+    keys: pa.Array
+    columns: dict[str, tuple[str, pa.Array]]
+
+    def filter(self, mask: pa.Array) -> NodeColumns:
+        return NodeColumns(self.label, self.key_prop, pc.filter(self.keys, mask),
+                           {n: (k, pc.filter(a, mask)) for n, (k, a) in self.columns.items()})
+
+    def slice(self, start: int, length: int) -> NodeColumns:
+        return NodeColumns(self.label, self.key_prop, self.keys.slice(start, length),
+                           {n: (k, a.slice(start, length)) for n, (k, a) in self.columns.items()})
+
+
+def node_columns(label: str, key_prop: str, keys: list[str],
+                 columns: dict[str, list[Any] | tuple[str, pa.Array]]
+                 ) -> tuple[NodeColumns, list[tuple[str, dict[str, Any]]]]:
+    """``label`` rows in CSV form, and the leftovers ``(key, {property: value})`` that no CSV
+    value holds exactly (to SET after the import).
+
+    ``columns[name]`` holds one value per key (None: no property), or is ``(kind, array)``: a
+    pyarrow array already in its CSV form.
+    """
+    check_label(label)
+    leftovers: dict[str, dict[str, Any]] = {}
+    out: dict[str, tuple[str, pa.Array]] = {}
+    for name, values in columns.items():
+        if isinstance(values, tuple):
+            out[name] = values
+            continue
+        if not _NAME.match(name):
+            for key, v in zip(keys, values, strict=True):
+                if v is not None:
+                    leftovers.setdefault(key, {})[name] = v
+            continue
+        kind, array = _column(values, keys, name, leftovers)
+        if kind is not None:
+            out[name] = (kind, array)
+    return NodeColumns(label, key_prop, pa.array(keys, pa.string()), out), list(leftovers.items())
+
+
+def relationship_table(rows: Collection[tuple[str, ...]], prop: str | None = None) -> pa.Table:
+    """Relationship rows ``(from key, to key[, prop value])`` as a table of string columns."""
+    names = ["from", "to", "prop"][:3 if prop else 2]
+    if not rows:
+        return pa.table({n: pa.array([], pa.string()) for n in names})
+    return pa.table({n: pa.array(c, pa.string()) for n, c in zip(names, zip(*rows, strict=True), strict=True)})
+
+
+@dataclass
 class ImportFiles:
     """CSV parts for one import, written batch by batch into ``work_dir``."""
 
@@ -206,54 +277,50 @@ class ImportFiles:
 
     def add_nodes(self, label: str, key_prop: str, keys: list[str],
                   columns: dict[str, list[Any] | tuple[str, pa.Array]]) -> list[tuple[str, dict[str, Any]]]:
-        """Write one part of ``label`` nodes, column by column.
+        """Write one part of ``label`` nodes, column by column (:func:`node_columns`).
 
-        ``keys`` are unique across the whole import; ``columns[name]`` holds one value per key
-        (None: no property), or is ``(kind, array)``: a pyarrow array already in its CSV form.
-        Returns the leftovers: ``(key, {property: value})`` to SET after the import.
+        ``keys`` are unique across the whole import. Returns the leftovers:
+        ``(key, {property: value})`` to SET after the import.
         """
-        check_label(label)
-        if not keys:
-            return []
-        leftovers: dict[str, dict[str, Any]] = {}
-        header = [f"{key_prop}:ID({label})"]
-        arrays = {"0": pa.array(keys, pa.string())}
-        for name, values in columns.items():
-            if isinstance(values, tuple):
-                kind, array = values
-            else:
-                if not _NAME.match(name):
-                    for key, v in zip(keys, values, strict=True):
-                        if v is not None:
-                            leftovers.setdefault(key, {})[name] = v
-                    continue
-                kind, array = _column(values, keys, name, leftovers)
-                if kind is None:
-                    continue
+        part, leftovers = node_columns(label, key_prop, keys, columns)
+        self.add_node_columns(part)
+        return leftovers
+
+    def add_node_columns(self, part: NodeColumns,
+                         extra: dict[str, tuple[str, pa.Array]] | None = None) -> None:
+        """Write ``part`` (keys unique across the whole import), plus ``extra`` columns already
+        in CSV form (one value per row)."""
+        check_label(part.label)
+        if not len(part.keys):
+            return
+        header = [f"{part.key_prop}:ID({part.label})"]
+        arrays = {"0": part.keys}
+        for name, (kind, array) in {**part.columns, **(extra or {})}.items():
             arrays[str(len(arrays))] = array
             header.append(f"{name}:{kind}")
-        self._write("--nodes", label, header, arrays)
-        self.nodes[label] += len(keys)
-        return list(leftovers.items())
+        self._write("--nodes", part.label, header, arrays)
+        self.nodes[part.label] += len(part.keys)
 
     def add_relationships(self, name: str, rel_type: str, src: str, dst: str,
                           rows: list[tuple[str, ...]], prop: str | None = None) -> None:
         """Write one part of relationships ``(from key, to key[, prop value])``: ``rel_type`` from
         ``src`` nodes to ``dst`` nodes; rows unique across the whole import. ``prop`` values are
         strings."""
+        if rows:
+            self.add_relationship_table(name, rel_type, src, dst, relationship_table(rows, prop), prop)
+
+    def add_relationship_table(self, name: str, rel_type: str, src: str, dst: str,
+                               table: pa.Table, prop: str | None = None) -> None:
+        """:meth:`add_relationships` for rows already in a table (:func:`relationship_table`)."""
         check_rel_type(rel_type)
         check_label(src)
         check_label(dst)
-        if not rows:
+        if not table.num_rows:
             return
-        header = [f":START_ID({src})", f":END_ID({dst})"]
-        arrays = {"0": pa.array([r[0] for r in rows], pa.string()),
-                  "1": pa.array([r[1] for r in rows], pa.string())}
-        if prop:
-            header.append(f"{prop}:string")
-            arrays["2"] = pa.array([r[2] for r in rows], pa.string())
-        self._write("--relationships", f"{rel_type}={src}-{dst}", header, arrays)
-        self.relationships[name] += len(rows)
+        header = [f":START_ID({src})", f":END_ID({dst})"] + ([f"{prop}:string"] if prop else [])
+        self._write("--relationships", f"{rel_type}={src}-{dst}", header,
+                    {str(i): c for i, c in enumerate(table.columns)})
+        self.relationships[name] += table.num_rows
 
     def arguments(self) -> list[str]:
         """The importer's options for these parts."""

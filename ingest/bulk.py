@@ -42,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph import bulk_import
-from graph.bulk_import import ImportFiles, ImportReport
+from graph.bulk_import import ImportFiles, ImportReport, NodeColumns
 from graph.connection import Graph
 from graph.queries import load as q
 from graph.schema import init_schema
@@ -52,6 +52,12 @@ from ingest.load import Loader, _Batch, no_gc, reject_record, warning_record
 BULK_BATCH = 100_000
 # Below this much input the online loader is quicker than stopping and starting the server.
 BULK_MIN_BYTES = 64 * 1024 * 1024
+
+
+# Labels whose rows the workers turn into CSV columns themselves (the bulk of an incident): the
+# parent then handles no Python object per row. Their keys seen in more than one file (overlapping
+# exports) are read again and merged in Python (:meth:`BulkLoader.close`).
+COLUMNAR = ("Video",)
 
 
 def _created_at(created_ts: list[Any]) -> tuple[str, pa.Array] | list[Any]:
@@ -64,112 +70,278 @@ def _created_at(created_ts: list[Any]) -> tuple[str, pa.Array] | list[Any]:
     return "datetime", text
 
 
+def _node_values(name: str, items: list[tuple[str, list[Any]]]
+                 ) -> tuple[list[str], dict[str, Any], set[str]]:
+    """Merged rows ``(key, [props, counters, counters_at])`` as keys and one value list per
+    property: what the online CREATE sets, except the run's provenance (:meth:`BulkLoader._write`);
+    and which of the names are counters."""
+    keys = [k for k, _ in items]
+    rows = [r for _, r in items]
+    names: dict[str, None] = {}
+    counter_names: dict[str, None] = {}
+    for props, counters, _ in rows:
+        names.update(dict.fromkeys(props))
+        if counters:
+            counter_names.update(dict.fromkeys(counters))
+    names.pop(q.NODE_KEYS[name], None)
+    columns: dict[str, Any] = {}
+    for prop in names:
+        columns[prop] = [r[0].get(prop) for r in rows]
+    for prop in counter_names:
+        values = [r[1].get(prop) if r[1] else None for r in rows]
+        if prop in columns:   # a counter named like a property: the counter is set last
+            values = [c if c is not None else p for p, c in zip(columns[prop], values, strict=True)]
+        columns[prop] = values
+    if counter_names:
+        columns["counters_at"] = [r[2] if r[1] else None for r in rows]
+    if name == "Video" and "created_ts" in columns:
+        columns["created_at"] = _created_at(columns["created_ts"])
+    return keys, columns, set(counter_names)
+
+
+def _is_stub(key: str, row: list[Any]) -> bool:
+    """A video known only by its key (a comment's parent, a reposted video): merged with any other
+    row of its key it changes nothing (its two values are the ones the key is made of; platform
+    names hold no ``:``)."""
+    props = row[0]
+    if row[1] is not None or len(props) != 2:
+        return False
+    platform, post_id = props.get("platform"), props.get("post_id")
+    return type(platform) is str and type(post_id) is str and key == f"{platform}:{post_id}"
+
+
+# Columns derived from others when rows are written (not properties of the rows themselves).
+_DERIVED = frozenset({"counters_at", "created_at"})
+
+
+@dataclass
+class FileColumns:
+    """One file's rows of a :data:`COLUMNAR` label, built in the worker: full rows in CSV form
+    (with their leftovers), and stubs (keys with their platform and post id).
+
+    A key with full rows in several files is merged in Python: its rows are rebuilt from the
+    columns (:meth:`rows`) unless the columns cannot give them back exactly, which ``exact`` says
+    per part and ``irregular`` per key (a value set to None, a leftover); those keys are read
+    again from their files instead."""
+
+    full: NodeColumns
+    leftovers: list[tuple[str, dict[str, Any]]]
+    stubs: pa.Table
+    counters: set[str]
+    exact: bool
+    irregular: set[str]
+
+    def rows(self, keys: pa.Array) -> dict[str, list[Any]]:
+        """The rows ``[props, counters, counters_at]`` of ``keys`` (all in this part), as the
+        worker had them."""
+        part = self.full.filter(pc.is_in(self.full.keys, value_set=keys))
+        names = part.keys.to_pylist()
+        props: list[dict[str, Any]] = [{} for _ in names]
+        counters: list[dict[str, Any]] = [{} for _ in names]
+        for name, (kind, array) in part.columns.items():
+            if name in _DERIVED:
+                continue
+            into = counters if name in self.counters else props
+            for row, v in zip(into, bulk_import.column_values(kind, array), strict=True):
+                if v is not None:
+                    row[name] = v
+        at = (part.columns["counters_at"][1].to_pylist() if "counters_at" in part.columns
+              else [None] * len(names))
+        return {k: [p, c or None, t if c else None]
+                for k, p, c, t in zip(names, props, counters, at, strict=True)}
+
+
+def _file_columns(name: str, rows: dict[str, list[Any]]) -> FileColumns:
+    full: list[tuple[str, list[Any]]] = []
+    stubs: list[tuple[str, str, str]] = []
+    irregular: set[str] = set()
+    for key, row in rows.items():
+        if _is_stub(key, row):
+            stubs.append((key, row[0]["platform"], row[0]["post_id"]))
+            continue
+        full.append((key, row))
+        if None in row[0].values() or (row[1] and None in row[1].values()):
+            irregular.add(key)   # a None removes a value: the columns cannot tell it from absent
+    keys, columns, counters = _node_values(name, full)
+    part, leftovers = bulk_import.node_columns(name, q.NODE_KEYS[name], keys, columns)
+    irregular.update(k for k, _ in leftovers)
+    props = {p for _, row in full for p in row[0]}
+    exact = not (props & counters or props & _DERIVED)
+    names = ("key", "platform", "post_id")
+    stub_table = pa.table({n: pa.array([s[i] for s in stubs], pa.string()) for i, n in enumerate(names)})
+    return FileColumns(part, leftovers, stub_table, counters, exact, irregular)
+
+
 class BulkLoader:
     """Collects the rows of every file (read by :func:`read_file`) into importer CSV parts.
 
-    Relationships go to CSV as files arrive (deduplicated over the run). Node rows stay in memory
-    for the whole run, merged by :meth:`ingest.load._Batch.node` exactly as the online loader's
-    ``MERGE`` would merge them (properties overwrite, newer counters win), and are written when
-    reading ends: the importer needs each node once. Memory: about 3 KB per video.
+    * :data:`COLUMNAR` labels (videos) arrive from the workers already in CSV form. A key in the
+      rows of one file only (or only as a stub elsewhere) is final as it is; keys with rows in
+      several files (overlapping exports) are read again from those files and merged in file order
+      by :meth:`ingest.load._Batch.node`, as the online ``MERGE`` merges them (properties
+      overwrite, newer counters win).
+    * Other labels (accounts, hashtags, sounds, URLs: few keys, seen in many files) arrive as
+      Python rows and are merged the same way as they come.
+    * Relationships arrive as tables and are deduplicated over the run (the importer would create
+      duplicates).
+
+    Everything is written when reading ends: the importer needs each node once.
     """
 
     def __init__(self, graph: Graph, run_id: str, incident: str, observed_default: int,
-                 work_dir: Path, batch_size: int = BULK_BATCH) -> None:
+                 work_dir: Path, batch_size: int = BULK_BATCH, workers: int = 1) -> None:
         self.graph = graph
         self.run_id = run_id
         self.incident = incident
         self.batch_size = max(1, batch_size)
         self.observed_default = observed_default
+        self.workers = workers
         self.batch = _Batch()
         self.written: Counter = Counter()
         self.created: Counter = Counter()
         self.files = ImportFiles(work_dir)
-        self._rels_seen: dict[str, set[tuple[str, ...]]] = {name: set() for name in q.RELATIONSHIPS}
-        self._rels_pending: dict[str, list[tuple[str, ...]]] = {name: [] for name in q.RELATIONSHIPS}
         self.leftovers: list[tuple[str, str, dict[str, Any]]] = []
+        self.reread_files = 0   # files read a second time for keys they share with another file
+        self._tasks: list[tuple[Path, str]] = []
+        self._columns: dict[str, list[tuple[int, FileColumns]]] = {name: [] for name in COLUMNAR}
+        self._rels: dict[str, list[pa.Table]] = {name: [] for name in q.RELATIONSHIPS}
         self._delimiter_free = not any(bulk_import.ARRAY_DELIMITER in v for v in (run_id, incident))
 
-    def _take_relationships(self, batch_rels: dict[str, set[tuple[str, ...]]], final: bool = False) -> None:
-        for name in self._rels_pending:
-            rels = batch_rels.get(name)
-            pending = self._rels_pending[name]
-            if rels:
-                seen = self._rels_seen[name]
-                new = rels - seen
-                seen |= new
-                pending.extend(new)
-                self.written[name] += len(rels)
-                self.created[name] += len(new)
-            if pending and (final or len(pending) >= 4 * self.batch_size):
-                rtype, src, dst, prop = q.RELATIONSHIPS[name]
-                self.files.add_relationships(name, rtype, src, dst, pending, prop)
-                self._rels_pending[name] = []
-
-    def merge(self, nodes: dict[str, dict[str, list[Any]]], rels: dict[str, set[tuple[str, ...]]]) -> None:
+    def merge(self, task: tuple[Path, str], rows: FileRows) -> None:
         """Take one file's rows (read by :func:`read_file`, maybe in another process), in file
-        order: node rows merge as rows of one batch do; new relationships are kept for CSV."""
+        order."""
+        index = len(self._tasks)
+        self._tasks.append(task)
         run_nodes = self.batch.nodes
         node = self.batch.node
-        for name, rows in nodes.items():
+        for name, file_rows in rows.nodes.items():
             have = run_nodes[name]
-            common = have.keys() & rows.keys()
+            common = have.keys() & file_rows.keys()
             # Keys new to the run are taken as they are (a C-level update); only keys seen in
             # an earlier file are merged row by row.
             earlier = {key: have[key] for key in common}
-            have.update(rows)
+            have.update(file_rows)
             for key, row in earlier.items():
                 have[key] = row
-                new = rows[key]
+                new = file_rows[key]
                 node(name, key, new[0], new[1], new[2])
-        self._take_relationships(rels)
+        for name, cols in rows.columns.items():
+            self._columns[name].append((index, cols))
+        for name, table in rows.rels.items():
+            self._rels[name].append(table)
+            self.written[name] += table.num_rows
 
     def close(self) -> None:
-        """Write the last relationships, then every node (what the online CREATE would set)."""
-        self._take_relationships({}, final=True)
-        self._rels_seen.clear()
+        """Write every relationship and node (what the online CREATE would set)."""
+        for name, tables in self._rels.items():
+            tables = [t for t in tables if t.num_rows]
+            if not tables:
+                continue
+            table = pa.concat_tables(tables)
+            if len(tables) > 1:
+                table = table.group_by(table.column_names, use_threads=False).aggregate([])
+            self._rels[name] = []
+            rtype, src, dst, prop = q.RELATIONSHIPS[name]
+            step = 4 * self.batch_size
+            for i in range(0, table.num_rows, step):
+                self.files.add_relationship_table(name, rtype, src, dst, table.slice(i, step), prop)
+            self.created[name] += table.num_rows
+        for name in COLUMNAR:
+            self._close_columnar(name)
         for name, rows in self.batch.nodes.items():
             items = list(rows.items())
             rows.clear()
             for i in range(0, len(items), self.batch_size):
-                self._write_nodes(name, items[i:i + self.batch_size])
+                self._write_rows(name, items[i:i + self.batch_size])
 
-    def _write_nodes(self, name: str, items: list[tuple[str, list[Any]]]) -> None:
-        """One CSV part: the properties, counters and provenance the online CREATE sets."""
-        n = len(items)
-        keys = [k for k, _ in items]
-        rows = [r for _, r in items]
-        names: dict[str, None] = {}
-        counter_names: dict[str, None] = {}
-        for props, counters, _ in rows:
-            names.update(dict.fromkeys(props))
-            if counters:
-                counter_names.update(dict.fromkeys(counters))
-        key_prop = q.NODE_KEYS[name]
-        names.pop(key_prop, None)
-        columns: dict[str, Any] = {}
-        for prop in names:
-            columns[prop] = [r[0].get(prop) for r in rows]
-        for prop in counter_names:
-            values = [r[1].get(prop) if r[1] else None for r in rows]
-            if prop in columns:   # a counter named like a property: the counter is set last
-                values = [c if c is not None else p for p, c in zip(columns[prop], values, strict=True)]
-            columns[prop] = values
-        if counter_names:
-            columns["counters_at"] = [r[2] if r[1] else None for r in rows]
-        columns["first_run"] = ("string", pa.array([self.run_id] * n, pa.string()))
-        columns["incident"] = ("string", pa.array([self.incident] * n, pa.string()))
+    def _close_columnar(self, name: str) -> None:
+        parts = self._columns[name]
+        self._columns[name] = []
+        if not parts:
+            return
+        full_keys = pa.chunked_array([c.full.keys for _, c in parts], pa.string())
+        counts = pc.value_counts(full_keys)
+        shared = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+        if len(shared):
+            self._merge_shared(name, parts, shared)
+        for _, cols in parts:
+            full, leftovers = cols.full, cols.leftovers
+            if len(shared):
+                full = full.filter(pc.invert(pc.is_in(full.keys, value_set=shared)))
+                gone = set(shared.to_pylist())
+                leftovers = [(k, e) for k, e in leftovers if k not in gone]
+            self.leftovers.extend((name, k, e) for k, e in leftovers)
+            for i in range(0, len(full.keys), self.batch_size):
+                self._write(full.slice(i, self.batch_size))
+        # Stubs of keys no file has a full row for, once each.
+        stubs = pa.concat_tables([c.stubs for _, c in parts])
+        stubs = stubs.filter(pc.invert(pc.is_in(stubs["key"], value_set=full_keys.combine_chunks())))
+        if stubs.num_rows:
+            unique = pc.unique(stubs["key"])
+            stubs = stubs.take(pc.index_in(unique, value_set=stubs["key"]))
+            for i in range(0, stubs.num_rows, self.batch_size):
+                chunk = stubs.slice(i, self.batch_size)
+                self._write(NodeColumns(name, q.NODE_KEYS[name], chunk["key"].combine_chunks(), {
+                    "platform": ("string", chunk["platform"].combine_chunks()),
+                    "post_id": ("string", chunk["post_id"].combine_chunks())}))
+
+    def _merge_shared(self, name: str, parts: list[tuple[int, FileColumns]], shared: pa.Array) -> None:
+        """Keys with full rows in several files: their rows, rebuilt from each file's columns (or,
+        where the columns cannot give them back exactly, read again from the file), merged in
+        file order the way the online MERGE merges them, then written."""
+        wanted = set(shared.to_pylist())
+        in_part = {i: pc.filter(shared, pc.is_in(shared, value_set=c.full.keys)) for i, c in parts}
+        again: dict[int, set[str]] = {}
+        for i, c in parts:
+            keys = set(in_part[i].to_pylist()) if not c.exact else c.irregular & wanted
+            if keys:
+                again[i] = keys
+        bad = set().union(*again.values()) if again else set()
+        reread: dict[int, dict[str, list[Any]]] = {}
+        if bad:
+            indexes = sorted(i for i, c in parts if set(in_part[i].to_pylist()) & bad)
+            self.reread_files += len(indexes)
+            tasks = [self._tasks[i] for i in indexes]
+            for i, (_, rows) in zip(indexes, read_files(tasks, self.observed_default, self.workers,
+                                                        {name: bad}), strict=True):
+                reread[i] = rows.nodes[name]
+        merged = _Batch()
+        have = merged.nodes[name]
+        for i, c in parts:
+            rows = c.rows(pc.filter(in_part[i], pc.invert(pc.is_in(in_part[i], value_set=pa.array(
+                sorted(bad), pa.string()))))) if bad else c.rows(in_part[i])
+            rows.update(reread.get(i, {}))
+            for key, row in rows.items():
+                if key in have:
+                    merged.node(name, key, row[0], row[1], row[2])
+                else:
+                    have[key] = row
+        items = list(have.items())
+        for j in range(0, len(items), self.batch_size):
+            self._write_rows(name, items[j:j + self.batch_size])
+
+    def _write_rows(self, name: str, items: list[tuple[str, list[Any]]]) -> None:
+        keys, columns, _ = _node_values(name, items)
+        part, leftovers = bulk_import.node_columns(name, q.NODE_KEYS[name], keys, columns)
+        self.leftovers.extend((name, k, e) for k, e in leftovers)
+        self._write(part)
+
+    def _write(self, part: NodeColumns) -> None:
+        """One CSV part, with the run's provenance the online CREATE sets."""
+        n = len(part.keys)
+        if not n:
+            return
+        extra = {"first_run": ("string", pa.array([self.run_id] * n, pa.string())),
+                 "incident": ("string", pa.array([self.incident] * n, pa.string()))}
         if self._delimiter_free:
-            columns["seen_in"] = ("string[]", pa.array([self.run_id] * n, pa.string()))
-            columns["incidents"] = ("string[]", pa.array([self.incident] * n, pa.string()))
-        else:
-            columns["seen_in"] = [[self.run_id]] * n
-            columns["incidents"] = [[self.incident]] * n
-        if name == "Video" and "created_ts" in columns:
-            columns["created_at"] = _created_at(columns["created_ts"])
-        for key, extra in self.files.add_nodes(name, key_prop, keys, columns):
-            self.leftovers.append((name, key, extra))
-        self.written[name] += n
-        self.created[name] += n
+            extra["seen_in"] = ("string[]", pa.array([self.run_id] * n, pa.string()))
+            extra["incidents"] = ("string[]", pa.array([self.incident] * n, pa.string()))
+        else:   # a list CSV cannot hold: set after the import
+            self.leftovers.extend((part.label, k, {"seen_in": [self.run_id], "incidents": [self.incident]})
+                                  for k in part.keys.to_pylist())
+        self.files.add_node_columns(part, extra)
+        self.written[part.label] += n
+        self.created[part.label] += n
 
     def finish(self, state: Any, on_line: Callable[[str], None] | None = None) -> ImportReport:
         """Import the parts into the stopped server (``state``: what
@@ -192,8 +364,9 @@ class BulkLoader:
 
 @dataclass
 class FileRows:
-    """What reading one file gives: its counts, rejects and field warnings, and its rows merged
-    the way one batch merges them (:class:`ingest.load._Batch`)."""
+    """What reading one file gives: its counts, rejects and field warnings; its rows merged the
+    way one batch merges them (:class:`ingest.load._Batch`): Python rows for most labels,
+    :class:`FileColumns` for the :data:`COLUMNAR` ones; its relationships as tables."""
 
     read: Counter
     loaded: Counter
@@ -201,7 +374,8 @@ class FileRows:
     rejects: list[dict[str, Any]]
     warnings: list[dict[str, Any]]
     nodes: dict[str, dict[str, list[Any]]]
-    rels: dict[str, set[tuple[str, ...]]]
+    columns: dict[str, FileColumns]
+    rels: dict[str, pa.Table]
 
 
 class _FileLoader(Loader):
@@ -213,16 +387,19 @@ class _FileLoader(Loader):
         self.observed_default = observed_default
 
 
-def read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
-    """Read one file with its format's reader (what ingest's sequential loop does per record)."""
+def read_file(path: Path, fmt_name: str, observed_default: int,
+              only: dict[str, set[str]] | None = None) -> FileRows:
+    """Read one file with its format's reader (what ingest's sequential loop does per record).
+    With ``only`` (label -> keys), just those keys' Python rows (for a second read)."""
     with no_gc():
-        return _read_file(path, fmt_name, observed_default)
+        return _read_file(path, fmt_name, observed_default, only)
 
 
-def _read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
+def _read_file(path: Path, fmt_name: str, observed_default: int,
+               only: dict[str, set[str]] | None) -> FileRows:
     from ingest import formats
 
-    out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {})
+    out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {}, {})
     loader = _FileLoader(observed_default)
     for parsed in formats.get(fmt_name).read(path):
         out.read[parsed.kind] += 1
@@ -233,25 +410,33 @@ def _read_file(path: Path, fmt_name: str, observed_default: int) -> FileRows:
         out.loaded[parsed.kind] += 1
         out.warnings.extend(warning_record(w) for w in parsed.warnings)
         loader.add(parsed)
-    out.nodes, out.rels = loader.batch.nodes, loader.batch.rels
+    nodes = loader.batch.nodes
+    if only is not None:
+        out.nodes = {name: {k: nodes[name][k] for k in keys if k in nodes[name]}
+                     for name, keys in only.items()}
+        return out
+    out.columns = {name: _file_columns(name, nodes.pop(name)) for name in COLUMNAR}
+    out.nodes = nodes
+    out.rels = {name: bulk_import.relationship_table(rels, q.RELATIONSHIPS[name][3])
+                for name, rels in loader.batch.rels.items() if rels}
     return out
 
 
-def read_files(files: list[tuple[Path, str]], observed_default: int, workers: int
-               ) -> Iterator[tuple[Path, FileRows]]:
+def read_files(files: list[tuple[Path, str]], observed_default: int, workers: int,
+               only: dict[str, set[str]] | None = None) -> Iterator[tuple[Path, FileRows]]:
     """Read files in worker processes, yielding results in file order (the merge is then the
     same as a sequential read). At most ``2 * workers`` files are read ahead, so memory stays
     bounded. ``workers`` <= 1 reads here, one file at a time."""
     if workers <= 1 or len(files) < 2:
         for path, fmt in files:
-            yield path, read_file(path, fmt, observed_default)
+            yield path, read_file(path, fmt, observed_default, only)
         return
     # spawn, not fork: the parent holds driver sockets and a progress thread.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: deque = deque()
         todo = iter(files)
         for path, fmt in todo:
-            pending.append((path, pool.submit(read_file, path, fmt, observed_default)))
+            pending.append((path, pool.submit(read_file, path, fmt, observed_default, only)))
             if len(pending) >= 2 * workers:
                 break
         while pending:
@@ -259,7 +444,7 @@ def read_files(files: list[tuple[Path, str]], observed_default: int, workers: in
             result = future.result()
             nxt = next(todo, None)
             if nxt is not None:
-                pending.append((nxt[0], pool.submit(read_file, nxt[0], nxt[1], observed_default)))
+                pending.append((nxt[0], pool.submit(read_file, nxt[0], nxt[1], observed_default, only)))
             yield path, result
 
 

@@ -65,6 +65,7 @@ class IngestResult:
     mode: str = "online"          # online (transactions) or bulk (offline importer)
     import_seconds: float = 0.0   # bulk: server stop + import + restart + schema + leftovers
     import_report: Any = None     # bulk: graph.bulk_import.ImportReport
+    reread_files: int = 0         # bulk: files read again for keys they share with another file
 
     def reconciles(self) -> bool:
         return all(self.read[k] == self.loaded[k] + self.rejected[k] for k in self.read)
@@ -668,8 +669,9 @@ def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: 
     from graph import bulk_import
     from ingest import bulk
 
+    workers = workers or bulk.default_workers()
     loader = bulk.BulkLoader(graph, result.run_id, result.incident, int(time.time()),
-                             out_dir / f"import-{result.run_id}", bulk_batch)
+                             out_dir / f"import-{result.run_id}", bulk_batch, workers)
     stopping: dict[str, Any] = {}
 
     def stop() -> None:
@@ -684,8 +686,8 @@ def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: 
     done_bytes = 0
     try:
         tasks = [(path, f.name) for path, f in chosen]
-        for path, rows in bulk.read_files(tasks, loader.observed_default,
-                                          workers or bulk.default_workers()):
+        for task, (path, rows) in zip(tasks, bulk.read_files(tasks, loader.observed_default, workers),
+                                      strict=True):
             result.read.update(rows.read)
             result.loaded.update(rows.loaded)
             result.rejected.update(rows.rejected)
@@ -694,7 +696,7 @@ def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: 
             for w in rows.warnings:
                 warnings.write(w)
             result.warnings += len(rows.warnings)
-            loader.merge(rows.nodes, rows.rels)
+            loader.merge(task, rows)
             done_bytes += path.stat().st_size
             if progress:
                 progress(str(path), done_bytes, total)
@@ -711,7 +713,9 @@ def _load_bulk(graph: Graph, chosen: list[tuple[Path, formats.Format]], result: 
     if "error" in stopping:
         raise stopping["error"]
     files = loader.files
-    say(f"read in {time.monotonic() - t0:.1f}s; importing {sum(files.nodes.values()):,} nodes "
+    result.reread_files = loader.reread_files
+    again = f" ({loader.reread_files} file(s) read twice)" if loader.reread_files else ""
+    say(f"read in {time.monotonic() - t0:.1f}s{again}; importing {sum(files.nodes.values()):,} nodes "
         f"and {sum(files.relationships.values()):,} relationships ({files.bytes / 1e6:,.0f} MB of "
         f"CSV in {files.work_dir}) ...")
     t_import = time.monotonic()
