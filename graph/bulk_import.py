@@ -46,6 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -248,6 +249,9 @@ class ImportFiles:
     nodes: Counter = field(default_factory=Counter)            # rows written per label
     relationships: Counter = field(default_factory=Counter)    # rows written per relationship name
     _parts: list[tuple[str, str, Path, bool]] = field(default_factory=list)  # (--nodes|--relationships, name, file, multiline)
+    _next_id: int = 0
+    _ids: dict[str, list[tuple[pa.Array, pa.Array]]] = field(default_factory=dict)  # label -> [(keys, ids)]
+    _lookup: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.work_dir = Path(self.work_dir).resolve()
@@ -289,42 +293,68 @@ class ImportFiles:
     def add_node_columns(self, part: NodeColumns,
                          extra: dict[str, tuple[str, pa.Array]] | None = None) -> None:
         """Write ``part`` (keys unique across the whole import), plus ``extra`` columns already
-        in CSV form (one value per row)."""
+        in CSV form (one value per row). Every node must be added before any relationship."""
         check_label(part.label)
-        if not len(part.keys):
+        n = len(part.keys)
+        if not n:
             return
-        header = [f"{part.key_prop}:ID({part.label})"]
-        arrays = {"0": part.keys}
+        if self.relationships:
+            raise ValueError("nodes must be added before relationships (they need the node ids)")
+        # The importer's "actual" ids: every node gets its store id from us (0, 1, ...), and the
+        # relationships name their ends by it, so the importer needs no id map (its relationship
+        # stage takes 2 s instead of 20 s for 6.5M relationships).
+        ids = pa.array(np.arange(self._next_id, self._next_id + n, dtype=np.int64))
+        self._next_id += n
+        self._ids.setdefault(part.label, []).append((part.keys, ids))
+        self._lookup.pop(part.label, None)
+        header = [":ID", f"{part.key_prop}:string"]
+        arrays = {"0": ids, "1": part.keys}
         for name, (kind, array) in {**part.columns, **(extra or {})}.items():
             arrays[str(len(arrays))] = array
             header.append(f"{name}:{kind}")
         self._write("--nodes", part.label, header, arrays)
-        self.nodes[part.label] += len(part.keys)
+        self.nodes[part.label] += n
 
-    def add_relationships(self, name: str, rel_type: str, src: str, dst: str,
-                          rows: list[tuple[str, ...]], prop: str | None = None) -> None:
-        """Write one part of relationships ``(from key, to key[, prop value])``: ``rel_type`` from
-        ``src`` nodes to ``dst`` nodes; rows unique across the whole import. ``prop`` values are
-        strings."""
-        if rows:
-            self.add_relationship_table(name, rel_type, src, dst, relationship_table(rows, prop), prop)
+    def node_ids(self, label: str, keys: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """The ids of the ``label`` nodes with these keys (all added already)."""
+        if label not in self._lookup:
+            added = self._ids.get(label, [])
+            self._lookup[label] = (pa.chunked_array([k for k, _ in added], pa.string()).combine_chunks(),
+                                   pa.chunked_array([i for _, i in added], pa.int64()).combine_chunks())
+        known, ids = self._lookup[label]
+        positions = pc.index_in(keys, value_set=known)
+        if positions.null_count:
+            missing = pc.filter(keys, pc.is_null(positions))[0]
+            raise LockstepError(f"bulk import: a relationship names {label} {missing.as_py()!r}, "
+                                "which is not among the nodes to import")
+        return pc.take(ids, positions)
 
     def add_relationship_table(self, name: str, rel_type: str, src: str, dst: str,
-                               table: pa.Table, prop: str | None = None) -> None:
-        """:meth:`add_relationships` for rows already in a table (:func:`relationship_table`)."""
+                               table: pa.Table, prop: str | None = None,
+                               part_rows: int | None = None) -> None:
+        """Write relationships, in parts of ``part_rows``: ``table``'s columns are the from keys,
+        the to keys and, with ``prop``, that property's (string) values
+        (:func:`relationship_table`): ``rel_type`` from ``src`` nodes to ``dst`` nodes; rows
+        unique across the whole import."""
         check_rel_type(rel_type)
         check_label(src)
         check_label(dst)
-        if not table.num_rows:
+        n = table.num_rows
+        if not n:
             return
-        header = [f":START_ID({src})", f":END_ID({dst})"] + ([f"{prop}:string"] if prop else [])
-        self._write("--relationships", f"{rel_type}={src}-{dst}", header,
-                    {str(i): c for i, c in enumerate(table.columns)})
-        self.relationships[name] += table.num_rows
+        header = [":START_ID", ":END_ID"] + ([f"{prop}:string"] if prop else [])
+        ids = pa.table({"0": self.node_ids(src, table.column(0)), "1": self.node_ids(dst, table.column(1)),
+                        **{str(i): c for i, c in enumerate(table.columns) if i >= 2}})
+        step = part_rows or n
+        for i in range(0, n, step):
+            part = ids.slice(i, step)
+            self._write("--relationships", f"{rel_type}={src}-{dst}", header,
+                        dict(zip(part.column_names, part.columns, strict=True)))
+        self.relationships[name] += n
 
     def arguments(self) -> list[str]:
         """The importer's options for these parts."""
-        args = ["--overwrite-destination=true", "--array-delimiter=U+001F", "--id-type=string",
+        args = ["--overwrite-destination=true", "--array-delimiter=U+001F", "--id-type=actual",
                 "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
                 "--bad-tolerance=0", f"--report-file={self.work_dir / 'import.report'}"]
         multiline = [str(p) for _, _, p, ml in self._parts if ml]

@@ -232,7 +232,15 @@ class BulkLoader:
             self.written[name] += table.num_rows
 
     def close(self) -> None:
-        """Write every relationship and node (what the online CREATE would set)."""
+        """Write every node (what the online CREATE would set), then every relationship (they
+        name their ends by the nodes' ids)."""
+        for name in COLUMNAR:
+            self._close_columnar(name)
+        for name, rows in self.batch.nodes.items():
+            items = list(rows.items())
+            rows.clear()
+            for i in range(0, len(items), self.batch_size):
+                self._write_rows(name, items[i:i + self.batch_size])
         for name, tables in self._rels.items():
             tables = [t for t in tables if t.num_rows]
             if not tables:
@@ -242,17 +250,8 @@ class BulkLoader:
                 table = table.group_by(table.column_names, use_threads=False).aggregate([])
             self._rels[name] = []
             rtype, src, dst, prop = q.RELATIONSHIPS[name]
-            step = 4 * self.batch_size
-            for i in range(0, table.num_rows, step):
-                self.files.add_relationship_table(name, rtype, src, dst, table.slice(i, step), prop)
+            self.files.add_relationship_table(name, rtype, src, dst, table, prop, 4 * self.batch_size)
             self.created[name] += table.num_rows
-        for name in COLUMNAR:
-            self._close_columnar(name)
-        for name, rows in self.batch.nodes.items():
-            items = list(rows.items())
-            rows.clear()
-            for i in range(0, len(items), self.batch_size):
-                self._write_rows(name, items[i:i + self.batch_size])
 
     def _close_columnar(self, name: str) -> None:
         parts = self._columns[name]
