@@ -315,27 +315,35 @@ class ImportFiles:
         self._write("--nodes", part.label, header, arrays)
         self.nodes[part.label] += n
 
-    def node_ids(self, label: str, keys: pa.Array | pa.ChunkedArray) -> pa.Array:
-        """The ids of the ``label`` nodes with these keys (all added already)."""
+    def node_ids(self, label: str, keys: list[pa.Array | pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+        """The ids of the ``label`` nodes with these keys (all added already), for each array of
+        keys: one lookup for them all (it hashes every key of the label)."""
         if label not in self._lookup:
             added = self._ids.get(label, [])
             self._lookup[label] = (pa.chunked_array([k for k, _ in added], pa.string()).combine_chunks(),
                                    pa.chunked_array([i for _, i in added], pa.int64()).combine_chunks())
         known, ids = self._lookup[label]
-        positions = pc.index_in(keys, value_set=known)
+        chunks = [c for k in keys for c in (k.chunks if isinstance(k, pa.ChunkedArray) else [k])]
+        whole = pa.chunked_array(chunks, pa.string())
+        positions = pc.index_in(whole, value_set=known)
         if positions.null_count:
-            missing = pc.filter(keys, pc.is_null(positions))[0]
+            missing = pc.filter(whole, pc.is_null(positions))[0]
             raise LockstepError(f"bulk import: a relationship names {label} {missing.as_py()!r}, "
                                 "which is not among the nodes to import")
-        return pc.take(ids, positions)
+        found = pc.take(ids, positions)
+        out, start = [], 0
+        for k in keys:
+            out.append(found.slice(start, len(k)))
+            start += len(k)
+        return out
 
     def add_relationship_table(self, name: str, rel_type: str, src: str, dst: str,
                                table: pa.Table, prop: str | None = None,
                                part_rows: int | None = None) -> None:
-        """Write relationships, in parts of ``part_rows``: ``table``'s columns are the from keys,
-        the to keys and, with ``prop``, that property's (string) values
-        (:func:`relationship_table`): ``rel_type`` from ``src`` nodes to ``dst`` nodes; rows
-        unique across the whole import."""
+        """Write relationships, in parts of ``part_rows``: ``table``'s columns are the ids
+        (:meth:`node_ids`) of the from and the to nodes and, with ``prop``, that property's
+        (string) values: ``rel_type`` from ``src`` nodes to ``dst`` nodes; rows unique across the
+        whole import."""
         check_rel_type(rel_type)
         check_label(src)
         check_label(dst)
@@ -343,8 +351,7 @@ class ImportFiles:
         if not n:
             return
         header = [":START_ID", ":END_ID"] + ([f"{prop}:string"] if prop else [])
-        ids = pa.table({"0": self.node_ids(src, table.column(0)), "1": self.node_ids(dst, table.column(1)),
-                        **{str(i): c for i, c in enumerate(table.columns) if i >= 2}})
+        ids = table
         step = part_rows or n
         for i in range(0, n, step):
             part = ids.slice(i, step)

@@ -77,26 +77,32 @@ def _node_values(name: str, items: list[tuple[str, list[Any]]]
     and which of the names are counters."""
     keys = [k for k, _ in items]
     rows = [r for _, r in items]
-    names: dict[str, None] = {}
-    counter_names: dict[str, None] = {}
-    for props, counters, _ in rows:
-        names.update(dict.fromkeys(props))
-        if counters:
-            counter_names.update(dict.fromkeys(counters))
-    names.pop(q.NODE_KEYS[name], None)
+    # One pass over the rows (each row's dicts touched once) is twice as fast as one per name.
+    n = len(rows)
     columns: dict[str, Any] = {}
-    for prop in names:
-        columns[prop] = [r[0].get(prop) for r in rows]
-    for prop in counter_names:
-        values = [r[1].get(prop) if r[1] else None for r in rows]
+    counter_values: dict[str, list[Any]] = {}
+    for i, (props, counters, _) in enumerate(rows):
+        for k, v in props.items():
+            column = columns.get(k)
+            if column is None:
+                column = columns[k] = [None] * n
+            column[i] = v
+        if counters:
+            for k, v in counters.items():
+                column = counter_values.get(k)
+                if column is None:
+                    column = counter_values[k] = [None] * n
+                column[i] = v
+    columns.pop(q.NODE_KEYS[name], None)
+    for prop, values in counter_values.items():
         if prop in columns:   # a counter named like a property: the counter is set last
             values = [c if c is not None else p for p, c in zip(columns[prop], values, strict=True)]
         columns[prop] = values
-    if counter_names:
+    if counter_values:
         columns["counters_at"] = [r[2] if r[1] else None for r in rows]
     if name == "Video" and "created_ts" in columns:
         columns["created_at"] = _created_at(columns["created_ts"])
-    return keys, columns, set(counter_names)
+    return keys, columns, set(counter_values)
 
 
 def _is_stub(key: str, row: list[Any]) -> bool:
@@ -241,17 +247,36 @@ class BulkLoader:
             rows.clear()
             for i in range(0, len(items), self.batch_size):
                 self._write_rows(name, items[i:i + self.batch_size])
-        for name, tables in self._rels.items():
-            tables = [t for t in tables if t.num_rows]
-            if not tables:
-                continue
-            table = pa.concat_tables(tables)
-            if len(tables) > 1:
-                table = table.group_by(table.column_names, use_threads=False).aggregate([])
-            self._rels[name] = []
+        self._close_relationships()
+
+    def _close_relationships(self) -> None:
+        """Every relationship, named by its end nodes' ids (one id lookup per label for all
+        types), deduplicated over the run."""
+        tables = {name: pa.concat_tables(ts) for name, ts in self._rels.items() if ts}
+        self._rels = {name: [] for name in q.RELATIONSHIPS}
+        ends: dict[str, list[tuple[str, int]]] = {}
+        for name in tables:
+            _, src, dst, _ = q.RELATIONSHIPS[name]
+            ends.setdefault(src, []).append((name, 0))
+            ends.setdefault(dst, []).append((name, 1))
+        ids: dict[tuple[str, int], pa.ChunkedArray] = {}
+        for label, where in ends.items():
+            found = self.files.node_ids(label, [tables[name].column(i) for name, i in where])
+            ids.update(zip(where, found, strict=True))
+        for name, table in tables.items():
             rtype, src, dst, prop = q.RELATIONSHIPS[name]
-            self.files.add_relationship_table(name, rtype, src, dst, table, prop, 4 * self.batch_size)
-            self.created[name] += table.num_rows
+            start, end = ids[(name, 0)], ids[(name, 1)]
+            if prop or sum(self.files.nodes.values()) >= 1 << 31:
+                rows = pa.table({"0": start, "1": end, **({"2": table.column(2)} if prop else {})})
+                if len(self._tasks) > 1:
+                    rows = rows.group_by(rows.column_names, use_threads=False).aggregate([])
+            else:
+                # Unique (from, to) pairs as one int64 each (the ids are below 2**31).
+                pairs = pc.unique(pc.add(pc.shift_left(start, 31), end))
+                rows = pa.table({"0": pc.shift_right(pairs, 31),
+                                 "1": pc.bit_wise_and(pairs, (1 << 31) - 1)})
+            self.files.add_relationship_table(name, rtype, src, dst, rows, prop, 4 * self.batch_size)
+            self.created[name] += rows.num_rows
 
     def _close_columnar(self, name: str) -> None:
         parts = self._columns[name]
