@@ -25,6 +25,10 @@ What goes into the CSV files (:class:`ImportFiles`):
   with Cypher after the import. The graph is then the same as the online loader's.
 * Rows with a line break in any string go to a part of their own that is declared multi-line
   (``--multiline-fields-format=v2``): the importer reads the other parts in parallel.
+* Every node gets its store id from us (``--id-type=actual``: 0, 1, ... over all labels), and
+  relationships name their ends by it, so the importer keeps no map from keys to nodes (for
+  6.5M relationships its relationship stage takes 2 s instead of 21 s). Nodes must therefore be
+  added before relationships. The key stays a property of its own.
 
 The importer itself is Neo4j's ``org.neo4j.cli.AdminTool`` from the launcher's Maven classpath
 (:func:`graph.local_server.admin_import`). :func:`stop_server` stops the server (ingest does it while

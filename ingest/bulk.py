@@ -4,15 +4,19 @@ offline importer (``graph/bulk_import.py``).
 Reading, validation, rejects and counts are the online loader's: each file is read by the same
 reader into one batch (:class:`ingest.load.Loader`'s ``add``), in worker processes
 (:func:`read_files`; spawned, so nothing of the parent's driver is shared) while the server
-stops. The parent takes the files' batches in file order (:class:`BulkLoader`):
+stops. The workers hand back what pickles cheaply: videos (most of an incident) already as CSV
+columns, relationships as tables (:func:`_read_file`). The parent takes the files in file order
+(:class:`BulkLoader`) and, once reading ends, writes:
 
-* relationships go to CSV as they come, deduplicated over the whole run (the importer would
-  create duplicates);
-* node rows are merged in memory over the whole run, the way one batch already merges rows of
-  one key (properties overwrite, a null removes, newer counters win: what the online ``MERGE``
-  does across batches), and written once reading ends, with everything the online ``CREATE``
-  sets: properties, counters and ``counters_at``, ``first_run``, ``incident``, ``seen_in``,
-  ``incidents`` and, for videos, ``created_at``;
+* every node once, merged over the whole run the way one batch already merges rows of one key
+  (properties overwrite, a null removes, newer counters win: what the online ``MERGE`` does
+  across batches), with everything the online ``CREATE`` sets: properties, counters and
+  ``counters_at``, ``first_run``, ``incident``, ``seen_in``, ``incidents`` and, for videos,
+  ``created_at``. A video with rows in several files (a reposted video is also in the video
+  export) is rebuilt from the columns and merged in Python; where the columns cannot give its
+  rows back exactly, the files are read again for it;
+* every relationship once (the importer would create duplicates), naming its end nodes by the
+  ids the node parts gave them (the importer then builds no id map);
 * values the CSV cannot hold exactly (*leftovers*, see graph/bulk_import.py) are set with Cypher
   after the import.
 
