@@ -59,8 +59,8 @@ BULK_MIN_BYTES = 64 * 1024 * 1024
 
 
 # Labels whose rows the workers turn into CSV columns themselves (the bulk of an incident): the
-# parent then handles no Python object per row. Their keys seen in more than one file (overlapping
-# exports) are read again and merged in Python (:meth:`BulkLoader.close`).
+# parent then handles no Python object per row. Their keys with rows in more than one file are
+# rebuilt from the columns (or read again) and merged in Python (:meth:`BulkLoader._merge_shared`).
 COLUMNAR = ("Video",)
 
 
@@ -143,7 +143,7 @@ class FileColumns:
 
     def rows(self, keys: pa.Array) -> dict[str, list[Any]]:
         """The rows ``[props, counters, counters_at]`` of ``keys`` (all in this part), as the
-        worker had them."""
+        worker had them (datetimes come back in UTC and tuples as lists: written the same)."""
         part = self.full.filter(pc.is_in(self.full.keys, value_set=keys))
         names = part.keys.to_pylist()
         props: list[dict[str, Any]] = [{} for _ in names]
@@ -187,9 +187,10 @@ class BulkLoader:
 
     * :data:`COLUMNAR` labels (videos) arrive from the workers already in CSV form. A key in the
       rows of one file only (or only as a stub elsewhere) is final as it is; keys with rows in
-      several files (overlapping exports) are read again from those files and merged in file order
-      by :meth:`ingest.load._Batch.node`, as the online ``MERGE`` merges them (properties
-      overwrite, newer counters win).
+      several files (a reposted video is also in the video export; overlapping exports) are
+      rebuilt from the columns, or read again from those files where the columns cannot give
+      the rows back exactly, and merged in file order by :meth:`ingest.load._Batch.node`, as the
+      online ``MERGE`` merges them (properties overwrite, newer counters win).
     * Other labels (accounts, hashtags, sounds, URLs: few keys, seen in many files) arrive as
       Python rows and are merged the same way as they come.
     * Relationships arrive as tables and are deduplicated over the run (the importer would create
@@ -212,6 +213,7 @@ class BulkLoader:
         self.files = ImportFiles(work_dir)
         self.leftovers: list[tuple[str, str, dict[str, Any]]] = []
         self.reread_files = 0   # files read a second time for keys they share with another file
+        self.reread_keys: set[str] = set()   # ... and those keys
         self._tasks: list[tuple[Path, str]] = []
         self._columns: dict[str, list[tuple[int, FileColumns]]] = {name: [] for name in COLUMNAR}
         self._rels: dict[str, list[pa.Table]] = {name: [] for name in q.RELATIONSHIPS}
@@ -292,11 +294,11 @@ class BulkLoader:
         shared = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
         if len(shared):
             self._merge_shared(name, parts, shared)
+        gone = set(shared.to_pylist())
         for _, cols in parts:
             full, leftovers = cols.full, cols.leftovers
-            if len(shared):
+            if gone:
                 full = full.filter(pc.invert(pc.is_in(full.keys, value_set=shared)))
-                gone = set(shared.to_pylist())
                 leftovers = [(k, e) for k, e in leftovers if k not in gone]
             self.leftovers.extend((name, k, e) for k, e in leftovers)
             for i in range(0, len(full.keys), self.batch_size):
@@ -319,25 +321,25 @@ class BulkLoader:
         file order the way the online MERGE merges them, then written."""
         wanted = set(shared.to_pylist())
         in_part = {i: pc.filter(shared, pc.is_in(shared, value_set=c.full.keys)) for i, c in parts}
-        again: dict[int, set[str]] = {}
+        part_keys = {i: set(keys.to_pylist()) for i, keys in in_part.items()}
+        bad: set[str] = set()   # keys whose rows some part cannot give back exactly
         for i, c in parts:
-            keys = set(in_part[i].to_pylist()) if not c.exact else c.irregular & wanted
-            if keys:
-                again[i] = keys
-        bad = set().union(*again.values()) if again else set()
+            bad |= part_keys[i] if not c.exact else c.irregular & wanted
         reread: dict[int, dict[str, list[Any]]] = {}
         if bad:
-            indexes = sorted(i for i, c in parts if set(in_part[i].to_pylist()) & bad)
+            indexes = sorted(i for i, _ in parts if part_keys[i] & bad)
             self.reread_files += len(indexes)
+            self.reread_keys |= bad
             tasks = [self._tasks[i] for i in indexes]
             for i, (_, rows) in zip(indexes, read_files(tasks, self.observed_default, self.workers,
                                                         {name: bad}), strict=True):
                 reread[i] = rows.nodes[name]
         merged = _Batch()
         have = merged.nodes[name]
+        bad_keys = pa.array(sorted(bad), pa.string())
         for i, c in parts:
-            rows = c.rows(pc.filter(in_part[i], pc.invert(pc.is_in(in_part[i], value_set=pa.array(
-                sorted(bad), pa.string()))))) if bad else c.rows(in_part[i])
+            keys = in_part[i]
+            rows = c.rows(pc.filter(keys, pc.invert(pc.is_in(keys, value_set=bad_keys))) if bad else keys)
             rows.update(reread.get(i, {}))
             for key, row in rows.items():
                 if key in have:

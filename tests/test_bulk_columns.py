@@ -82,3 +82,27 @@ def test_relationships_must_name_imported_nodes(tmp_path: Path) -> None:
     assert files.node_ids("Hashtag", [pa.array(["dance"])])[0].to_pylist() == [2]
     with pytest.raises(LockstepError, match="names Hashtag 'nope'"):
         files.node_ids("Hashtag", [pa.array(["dance", "nope"])])
+
+
+def test_node_ids_rise_across_parts_and_keys_are_imported_once(tmp_path: Path) -> None:
+    files = ImportFiles(tmp_path / "work")
+    # Row 2's caption has a line break: it goes to a multi-line part, listed after its part, so
+    # it takes the last id of the batch (the importer wants ids rising across files).
+    files.add_node_columns(NodeColumns("Video", "key", pa.array(["a", "b", "c"]), {
+        "caption": ("string", pa.array(["one", "two\nlines", "three"]))}))
+    files.add_node_columns(NodeColumns("Video", "key", pa.array(["d"]), {}))
+    assert files.node_ids("Video", [pa.array(["a", "b", "c", "d"])])[0].to_pylist() == [0, 2, 1, 3]
+    parts = [p.name for p in sorted((tmp_path / "work").glob("*.csv"))]
+    assert parts == ["Video-00000.csv", "Video-00001-ml.csv", "Video-00002.csv"]
+    assert (tmp_path / "work" / "Video-00001-ml.csv").read_text().splitlines()[1:] == ['2,"b","two', 'lines"']
+    assert "--id-type=actual" in files.arguments()
+    files.add_node_columns(NodeColumns("Video", "key", pa.array(["a"]), {}))
+    with pytest.raises(LockstepError, match="Video 'a' would be imported twice"):
+        files.arguments()
+
+
+def test_datetimes_before_year_1000_are_iso_8601() -> None:
+    part, _ = node_columns("Video", "key", ["k"], {"d": [datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)]})
+    kind, array = part.columns["d"]
+    assert array.to_pylist() == ["0999-01-02T03:04:05Z"]
+    assert column_values(kind, array) == [datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)]

@@ -162,6 +162,23 @@ def test_bulk_equals_online_on_every_fixture_format(graph: Graph, empty_bulk: Gr
     assert {c.name for c in CONSTRAINTS} | {i.name for i in INDEXES} <= names
 
 
+def test_videos_in_two_files_are_rebuilt_from_columns_or_read_again(tmp_path: Path) -> None:
+    """No database: the bulk loader's merge alone. 9102 (in hostile.jsonl and overlap.jsonl) is
+    rebuilt from the columns; 9101's rows in hostile.jsonl hold a leftover, so only 9101 is read
+    again, from both files (the graph they give is checked against the online loader above)."""
+    from ingest import bulk
+    from ingest.load import plan
+
+    files = [*ALL, _hostile_videos(tmp_path / "hostile.jsonl"), _overlapping_videos(tmp_path / "overlap.jsonl")]
+    tasks = [(p, f.name) for p, f in plan(files)[0]]
+    loader = bulk.BulkLoader(None, "run", "i1", 0, tmp_path / "work", batch_size=3, workers=1)  # type: ignore[arg-type]
+    for task, (_, rows) in zip(tasks, bulk.read_files(tasks, 0, 1), strict=True):
+        loader.merge(task, rows)
+    loader.close()
+    assert loader.reread_keys == {"tiktok:9101"} and loader.reread_files == 2
+    assert loader.created["Video"] == loader.files.nodes["Video"]
+
+
 def test_bulk_then_online_rerun_changes_nothing(empty_bulk: Graph, tmp_path: Path) -> None:
     incident = tmp_path / "incident"
     generate_incident(incident, seed=5, scale=0.2)
