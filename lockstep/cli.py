@@ -8,6 +8,7 @@ the next step, never a traceback (set LOCKSTEP_DEBUG=1 to see one).
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -466,11 +467,32 @@ def app_cmd(port: int, headless: bool) -> None:
 
     settings = resolve_settings()  # fail here, with a next step, rather than inside the app
     click.echo(f"app on http://127.0.0.1:{port}  (graph: {settings.describe()})")
+    # Streamlit always runs headless: otherwise its first start on a machine asks for an e-mail
+    # address on the terminal (and fails without one). The browser is opened by a small detached
+    # process once the app answers.
     args = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--server.headless", str(headless).lower()]
+            "--server.headless", "true"]
+    if not headless:
+        subprocess.Popen([sys.executable, "-c", _OPEN_BROWSER, str(port)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
     os.execv(sys.executable, args)
+
+
+_OPEN_BROWSER = """
+import socket, sys, time, webbrowser
+port = int(sys.argv[1])
+for _ in range(120):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        time.sleep(0.5)
+        continue
+    webbrowser.open(f"http://127.0.0.1:{port}")
+    break
+"""
 
 
 def _register_offline_commands() -> None:

@@ -1,0 +1,55 @@
+"""`lockstep app` (what `make demo` ends with) on a machine where Streamlit never ran before.
+
+Streamlit's first start asks for an e-mail address on the terminal unless it runs headless; with
+no terminal that prompt killed the demo. The command must start the app without asking and open
+the browser itself (here a fake browser named by $BROWSER, which records the address).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from graph import local_server
+from tests.conftest import LOCKSTEP
+
+
+def test_app_starts_without_a_prompt_and_opens_the_browser(neo4j_env: dict[str, str],
+                                                           tmp_path: Path) -> None:
+    home = tmp_path / "home"   # no ~/.streamlit: Streamlit's first run on this machine
+    home.mkdir()
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    browser.chmod(0o755)
+    port = local_server.free_port()
+    env = dict(neo4j_env, HOME=str(home), BROWSER=str(browser))
+    env.pop("DISPLAY", None)
+    log = tmp_path / "app.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([LOCKSTEP, "app", "--port", str(port)], env=env,
+                                stdin=subprocess.DEVNULL, stdout=fh, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        health = b""
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    health = r.read().strip()
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert health == b"ok", log.read_text(errors="replace")
+        while time.monotonic() < deadline and not opened.exists():
+            time.sleep(0.2)
+        assert opened.read_text().split() == [f"http://127.0.0.1:{port}"]
+        assert b"Email" not in log.read_bytes()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
