@@ -8,6 +8,7 @@ directory. If it cannot start, storage tests fail (never skip), so CI cannot go 
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,3 +67,12 @@ def graph(empty_graph: Graph) -> Graph:
     """An empty database with Lockstep's schema."""
     init_schema(empty_graph)
     return empty_graph
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Stop a server a test started (terminate, then kill if it lingers)."""
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -37,7 +37,7 @@ from graph.connection import Graph
 from graph.queries.detect import write_detection
 from graph.settings import Neo4jSettings
 from ingest.load import ingest
-from tests.conftest import LOCKSTEP, REPO
+from tests.conftest import LOCKSTEP, REPO, stop_process
 from tests.test_app import SCRIPT, Seeded, seed_hostile_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.storage]
@@ -101,11 +101,7 @@ def app_url(seeded: Seeded, neo4j_settings: Neo4jSettings,
             time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
 
 @pytest.fixture(scope="module")

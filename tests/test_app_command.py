@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from graph import local_server
-from tests.conftest import LOCKSTEP
+from tests.conftest import LOCKSTEP, stop_process
 
 
 def test_app_starts_without_a_prompt_and_opens_the_browser(neo4j_env: dict[str, str],
@@ -47,9 +47,5 @@ def test_app_starts_without_a_prompt_and_opens_the_browser(neo4j_env: dict[str, 
         assert opened.read_text().split() == [f"http://127.0.0.1:{port}"]
         assert b"Email" not in log.read_bytes()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc)
 
