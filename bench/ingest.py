@@ -374,10 +374,11 @@ def main() -> None:
             path, _ = ensure_incident(args.incidents, scale, args.seed)
             for mode in modes:
                 runs = []
+                n = nruns
                 if mode == "online" and scale == args.scale and args.online_runs is not None:
-                    nruns = args.online_runs
-                for i in range(nruns):
-                    log(f"{mode} run {i + 1}/{nruns}, scale {scale:g} ...")
+                    n = args.online_runs
+                for i in range(n):
+                    log(f"{mode} run {i + 1}/{n}, scale {scale:g} ...")
                     r = batched_run(server, path, args.batch_size, warmup, mode)
                     log(f"  {r['seconds']:.1f}s, {r['rels_in_graph']:,} relationships "
                         f"({r['rels_per_s']:,.0f}/s), {r['records']:,} records "

@@ -288,17 +288,6 @@ class ImportFiles:
                 pacsv.write_csv(part, fh, _WRITE)
             self._parts.append((option, name, path, multiline))
 
-    def add_nodes(self, label: str, key_prop: str, keys: list[str],
-                  columns: dict[str, list[Any] | tuple[str, pa.Array]]) -> list[tuple[str, dict[str, Any]]]:
-        """Write one part of ``label`` nodes, column by column (:func:`node_columns`).
-
-        ``keys`` are unique across the whole import. Returns the leftovers:
-        ``(key, {property: value})`` to SET after the import.
-        """
-        part, leftovers = node_columns(label, key_prop, keys, columns)
-        self.add_node_columns(part)
-        return leftovers
-
     def add_node_columns(self, part: NodeColumns,
                          extra: dict[str, tuple[str, pa.Array]] | None = None) -> None:
         """Write ``part`` (keys unique across the whole import), plus ``extra`` columns already
@@ -313,8 +302,8 @@ class ImportFiles:
         # relationships name their ends by it, so the importer needs no id map (its relationship
         # stage takes 2 s instead of 21 s for 6.5M relationships). The ids must rise across the
         # files in the order they are given, so rows that go to the multi-line part come last.
-        table = pa.table({"1": part.keys, **{str(i + 2): array for i, (_, array)
-                                              in enumerate({**part.columns, **(extra or {})}.values())}})
+        columns = {**part.columns, **(extra or {})}
+        table = pa.table({"1": part.keys, **{str(i + 2): array for i, (_, array) in enumerate(columns.values())}})
         mask = _has_break(table)
         if mask is not None and pc.any(mask).as_py():
             order = pc.sort_indices(mask)   # stable: False (one line) before True
@@ -324,7 +313,7 @@ class ImportFiles:
         self._ids.setdefault(part.label, []).append((table.column("1").combine_chunks(), ids))
         self._lookup.pop(part.label, None)
         header = [":ID", f"{part.key_prop}:string"]
-        header += [f"{name}:{kind}" for name, (kind, _) in {**part.columns, **(extra or {})}.items()]
+        header += [f"{name}:{kind}" for name, (kind, _) in columns.items()]
         self._write("--nodes", part.label, header,
                     {"0": ids, **dict(zip(table.column_names, table.columns, strict=True))}, mask)
         self.nodes[part.label] += n

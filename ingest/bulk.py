@@ -182,6 +182,20 @@ def _file_columns(name: str, rows: dict[str, list[Any]]) -> FileColumns:
     return FileColumns(part, leftovers, stub_table, counters, exact, irregular)
 
 
+def _merge_file_rows(batch: _Batch, name: str, rows: dict[str, list[Any]]) -> None:
+    """Merge one file's rows of ``name`` into ``batch``, after the files before it (file order
+    matters: later rows overwrite, newer counters win, as in :meth:`_Batch.node`)."""
+    have = batch.nodes[name]
+    # Keys new to the batch are taken as they are (a C-level update); only keys seen in an
+    # earlier file are merged row by row.
+    earlier = {key: have[key] for key in have.keys() & rows.keys()}
+    have.update(rows)
+    for key, row in earlier.items():
+        have[key] = row
+        new = rows[key]
+        batch.node(name, key, new[0], new[1], new[2])
+
+
 class BulkLoader:
     """Collects the rows of every file (read by :func:`read_file`) into importer CSV parts.
 
@@ -224,19 +238,8 @@ class BulkLoader:
         order."""
         index = len(self._tasks)
         self._tasks.append(task)
-        run_nodes = self.batch.nodes
-        node = self.batch.node
         for name, file_rows in rows.nodes.items():
-            have = run_nodes[name]
-            common = have.keys() & file_rows.keys()
-            # Keys new to the run are taken as they are (a C-level update); only keys seen in
-            # an earlier file are merged row by row.
-            earlier = {key: have[key] for key in common}
-            have.update(file_rows)
-            for key, row in earlier.items():
-                have[key] = row
-                new = file_rows[key]
-                node(name, key, new[0], new[1], new[2])
+            _merge_file_rows(self.batch, name, file_rows)
         for name, cols in rows.columns.items():
             self._columns[name].append((index, cols))
         for name, table in rows.rels.items():
@@ -266,18 +269,19 @@ class BulkLoader:
             ends.setdefault(src, []).append((name, 0))
             ends.setdefault(dst, []).append((name, 1))
         ids: dict[tuple[str, int], pa.ChunkedArray] = {}
+        packable = sum(self.files.nodes.values()) < 1 << 31   # a (from, to) pair fits one int64
         for label, where in ends.items():
             found = self.files.node_ids(label, [tables[name].column(i) for name, i in where])
             ids.update(zip(where, found, strict=True))
         for name, table in tables.items():
             rtype, src, dst, prop = q.RELATIONSHIPS[name]
             start, end = ids[(name, 0)], ids[(name, 1)]
-            if prop or sum(self.files.nodes.values()) >= 1 << 31:
+            if prop or not packable:
                 rows = pa.table({"0": start, "1": end, **({"2": table.column(2)} if prop else {})})
                 if len(self._tasks) > 1:
                     rows = rows.group_by(rows.column_names, use_threads=False).aggregate([])
             else:
-                # Unique (from, to) pairs as one int64 each (the ids are below 2**31).
+                # Unique (from, to) pairs, each packed into one int64.
                 pairs = pc.unique(pc.add(pc.shift_left(start, 31), end))
                 rows = pa.table({"0": pc.shift_right(pairs, 31),
                                  "1": pc.bit_wise_and(pairs, (1 << 31) - 1)})
@@ -335,18 +339,13 @@ class BulkLoader:
                                                         {name: bad}), strict=True):
                 reread[i] = rows.nodes[name]
         merged = _Batch()
-        have = merged.nodes[name]
         bad_keys = pa.array(sorted(bad), pa.string())
         for i, c in parts:
             keys = in_part[i]
             rows = c.rows(pc.filter(keys, pc.invert(pc.is_in(keys, value_set=bad_keys))) if bad else keys)
             rows.update(reread.get(i, {}))
-            for key, row in rows.items():
-                if key in have:
-                    merged.node(name, key, row[0], row[1], row[2])
-                else:
-                    have[key] = row
-        items = list(have.items())
+            _merge_file_rows(merged, name, rows)
+        items = list(merged.nodes[name].items())
         for j in range(0, len(items), self.batch_size):
             self._write_rows(name, items[j:j + self.batch_size])
 
