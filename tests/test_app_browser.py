@@ -200,10 +200,11 @@ def shot(pg: Any, shots: Path, name: str) -> None:
 def test_overview(page: Any, app_url: str, seeded: Seeded, shots: Path) -> None:
     page.goto(app_url)
     # The first page of a fresh server also imports the libraries and fills the caches.
-    page.get_by_text("Top clusters").wait_for(timeout=120_000)
+    # exact: the table below has a column "top clusters' hashtags" that can render first.
+    page.get_by_role("heading", name="Top clusters", exact=True).wait_for(timeout=120_000)
     idle(page)
     page.get_by_role("heading", name="Incident overview").wait_for()
-    page.get_by_text("Open cluster #1").wait_for()
+    page.get_by_text("Open cluster #1", exact=True).wait_for()
     assert page.locator('[data-testid="stMetric"]').count() >= 6
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     shot(page, shots, "overview")
@@ -272,7 +273,7 @@ def test_search_and_pivot(page: Any, app_url: str, seeded: Seeded, neo4j_setting
     frame = drawn_frame(page)
     labels = node_labels(frame)
     assert "@" + member in labels and any(lab.startswith("cluster #1") for lab in labels)
-    page.get_by_text("Open cluster #1").wait_for()
+    page.get_by_text("Open cluster #1", exact=True).wait_for()
     shot(page, shots, "search")
 
 
@@ -319,7 +320,7 @@ def test_export_download_equals_cli(page: Any, app_url: str, seeded: Seeded,
     assert got == _cli_export(neo4j_settings, seeded.run_id, seeded.top_cluster, "videos", "json")
     assert _recorded(graph, hashlib.sha256(got).hexdigest())["format"] == "json"
     idle(page)
-    page.get_by_text("Exports made").scroll_into_view_if_needed()
+    page.get_by_role("heading", name="Exports made", exact=True).scroll_into_view_if_needed()
     shot(page, shots, "export")
 
 
@@ -327,7 +328,7 @@ def test_review_page(page: Any, app_url: str, seeded: Seeded, shots: Path) -> No
     page.goto(f"{app_url}/review")
     idle(page)
     report = frame_with_text(page, "Post-incident review")
-    report.get_by_text("Clusters found").wait_for()
+    report.get_by_role("heading", name="Clusters found", exact=True).wait_for()
     assert report.evaluate("() => document.querySelectorAll('script').length") == 0
     html = _download(page, re.compile("^Download HTML"))
     assert html.startswith(b"<!DOCTYPE html>") and seeded.run_id.encode() in html
