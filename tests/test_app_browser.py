@@ -203,7 +203,7 @@ def test_overview(page: Any, app_url: str, seeded: Seeded, shots: Path) -> None:
     # exact: the table below has a column "top clusters' hashtags" that can render first.
     page.get_by_role("heading", name="Top clusters", exact=True).wait_for(timeout=120_000)
     idle(page)
-    page.get_by_role("heading", name="Incident overview").wait_for()
+    page.get_by_role("heading", name="Incident overview", exact=True).wait_for()
     page.get_by_text("Open cluster #1", exact=True).wait_for()
     assert page.locator('[data-testid="stMetric"]').count() >= 6
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
@@ -219,7 +219,9 @@ def test_cluster_explorer_select_and_draw(page: Any, app_url: str, seeded: Seede
     assert frame.evaluate("() => document.querySelectorAll('script').length") == 2
     shot(page, shots, "clusters")
     # Select another cluster in the picker, then the top one again: the drawing follows.
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Cluster")
+    # By its exact label: has_text would also match the run picker's "... (7 clusters)".
+    box = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.get_by_text("Cluster", exact=True))
     for rank, cid in ((2, sorted(seeded.usernames)[1]), (1, seeded.top_cluster)):
         box.click()
         page.get_by_role("option", name=re.compile(rf"^#{rank} · ")).click()
@@ -429,7 +431,8 @@ def test_draw_time_of_a_300_account_cluster(browser: Any, app_url: str, seeded: 
         pg.goto(f"{app_url}/clusters?run={BENCH_RUN}&cluster={small}")
         _drawn_at(pg, 12)
         idle(pg)
-        box = pg.locator('[data-testid="stSelectbox"]').filter(has_text="Cluster")
+        box = pg.locator('[data-testid="stSelectbox"]').filter(
+            has=pg.get_by_text("Cluster", exact=True))
         picks = []
         for _ in range(BENCH_LOADS):
             for rank, nodes in ((1, BENCH_NODES), (2, 12)):
