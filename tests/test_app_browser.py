@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +36,7 @@ from graph.connection import Graph
 from graph.queries.detect import write_detection
 from graph.settings import Neo4jSettings
 from ingest.load import ingest
-from tests.conftest import LOCKSTEP, REPO, stop_process
+from tests.conftest import LOCKSTEP, REPO, stop_process, wait_for_app
 from tests.test_app import SCRIPT, Seeded, seed_hostile_incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.storage]
@@ -88,17 +87,7 @@ def app_url(seeded: Seeded, neo4j_settings: Neo4jSettings,
             cwd=REPO, env=_env(neo4j_settings), stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.3)
+        wait_for_app(url, proc, log)
         yield url
     finally:
         stop_process(proc)
@@ -189,6 +178,12 @@ def node_labels(frame: Any) -> list[str]:
     return frame.evaluate("() => window.lockstepNetwork.body.data.nodes.get().map(n => n.label)")
 
 
+def cluster_picker(pg: Any) -> Any:
+    """The explorer's cluster select box, by its exact label (``has_text="Cluster"`` would also
+    match the run picker's "... (7 clusters)")."""
+    return pg.locator('[data-testid="stSelectbox"]').filter(has=pg.get_by_text("Cluster", exact=True))
+
+
 def shot(pg: Any, shots: Path, name: str) -> None:
     time.sleep(0.8)  # let charts finish their transitions
     pg.screenshot(path=str(shots / f"{name}.png"))
@@ -219,9 +214,7 @@ def test_cluster_explorer_select_and_draw(page: Any, app_url: str, seeded: Seede
     assert frame.evaluate("() => document.querySelectorAll('script').length") == 2
     shot(page, shots, "clusters")
     # Select another cluster in the picker, then the top one again: the drawing follows.
-    # By its exact label: has_text would also match the run picker's "... (7 clusters)".
-    box = page.locator('[data-testid="stSelectbox"]').filter(
-        has=page.get_by_text("Cluster", exact=True))
+    box = cluster_picker(page)
     for rank, cid in ((2, sorted(seeded.usernames)[1]), (1, seeded.top_cluster)):
         box.click()
         page.get_by_role("option", name=re.compile(rf"^#{rank} · ")).click()
@@ -431,8 +424,7 @@ def test_draw_time_of_a_300_account_cluster(browser: Any, app_url: str, seeded: 
         pg.goto(f"{app_url}/clusters?run={BENCH_RUN}&cluster={small}")
         _drawn_at(pg, 12)
         idle(pg)
-        box = pg.locator('[data-testid="stSelectbox"]').filter(
-            has=pg.get_by_text("Cluster", exact=True))
+        box = cluster_picker(pg)
         picks = []
         for _ in range(BENCH_LOADS):
             for rank, nodes in ((1, BENCH_NODES), (2, 12)):
