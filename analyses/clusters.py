@@ -34,6 +34,7 @@ The member score is a member's weighted degree inside the cluster divided by the
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from typing import Any
@@ -43,20 +44,107 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from analyses import groups
+
 SCORE_WEIGHTS: dict[str, float] = {
     "synchrony": 0.15, "repetition": 0.25, "content": 0.15, "density": 0.1,
     "surprise": 0.2, "accounts": 0.05, "size": 0.1,
 }
-_CONTENT_SIGNALS = {"caption", "sound", "repost", "url"}
+_CONTENT_SIGNALS = {"caption", "sound", "repost", "url", "repost_list"}
 _DIGITS = re.compile(r"[\d_.\-]+")
 
 
+LN10 = math.log(10)
+
+
 def fused_graph(edges: pd.DataFrame) -> nx.Graph:
+    """The evidence graph: one edge per pair that met more often than chance (p <= the fusion's
+    ``max_edge_p``), with ``omega = -ln p`` (the pair's evidence) and its weight."""
     g = nx.Graph()
-    for row in edges.itertuples(index=False):  # edges are few (thresholded): a loop is fine
-        g.add_edge(row.account_id, row.account_id_y, weight=float(row.weight),
-                   waves=int(row.waves), surprise=float(row.surprise))
+    evidence = edges["evidence"] if "evidence" in edges else edges["surprise"] * LN10
+    for row, omega in zip(edges.itertuples(index=False), evidence, strict=True):
+        if omega > 0:  # edges are few (pairs that met again): a loop is fine
+            g.add_edge(row.account_id, row.account_id_y, weight=float(row.weight),
+                       omega=float(omega), waves=int(row.waves), surprise=float(row.surprise))
     return g
+
+
+def _partition(g: nx.Graph, method: str, resolution: float, seed: int) -> list[list[str]]:
+    if method == "louvain":
+        # python-louvain visits nodes in graph order: sort them so the seed alone fixes the result.
+        ordered = nx.Graph()
+        ordered.add_nodes_from(sorted(g.nodes()))
+        ordered.add_edges_from(sorted(g.edges(data=True)))
+        part = community_louvain.best_partition(ordered, weight="omega", resolution=resolution,
+                                                random_state=seed)
+        groups: dict[int, list[str]] = {}
+        for node, c in part.items():
+            groups.setdefault(c, []).append(node)
+        return list(groups.values())
+    if method == "components":
+        return [list(c) for c in nx.connected_components(g)]
+    raise ValueError(f"unknown clustering method {method!r} (louvain or components)")
+
+
+def significant_groups(g: nx.Graph, communities: list[list[str]], n_accounts: int,
+                       mean_degree: float, alpha: float = 0.01, min_size: int = 3
+                       ) -> list[tuple[list[str], float]]:
+    """Each community peeled to the members whose evidence is beyond chance, grown by the
+    neighbours whose evidence towards it is, and kept if the group as a whole is beyond chance
+    (:mod:`analyses.groups`); groups whose cross evidence is itself beyond chance are merged
+    first (a large, sparse cell that the partitioner cut in pieces). Returns ``(members, ln p)``
+    pairs."""
+    log_alpha = math.log(alpha)
+    cores = []
+    for nodes in sorted(communities, key=lambda c: (-len(c), min(c))):
+        core = groups.peel(g, nodes, log_alpha, min_size)
+        if core:
+            cores.append(core)
+    taken = {n for core in cores for n in core}
+    grown = []
+    for core in cores:
+        taken -= set(core)
+        core = groups.grow(g, core, log_alpha, taken)
+        taken |= set(core)
+        grown.append(core)
+    cores = _merge_linked(g, grown, log_alpha)
+    out = []
+    for core in cores:
+        lp = groups.group_log_p(groups.group_evidence(g, core), len(core), n_accounts, mean_degree)
+        if lp <= log_alpha:
+            out.append((core, lp))
+    return out
+
+
+def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float) -> list[list[str]]:
+    """Union of cores whose cross evidence beats chance for that many cross pairs (corrected for
+    the number of core pairs that have any cross edge)."""
+    owner = {n: i for i, core in enumerate(cores) for n in core}
+    cross: dict[tuple[int, int], float] = {}
+    for a, b, d in g.edges(data=True):
+        ia, ib = owner.get(a), owner.get(b)
+        if ia is not None and ib is not None and ia != ib:
+            key = (min(ia, ib), max(ia, ib))
+            cross[key] = cross.get(key, 0.0) + d["omega"]
+    if not cross:
+        return cores
+    parent = list(range(len(cores)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    correction = math.log(len(cross))
+    for (ia, ib), total in sorted(cross.items()):
+        n_pairs = len(cores[ia]) * len(cores[ib])
+        if groups.gamma_log_sf(total, n_pairs) + correction <= log_alpha:
+            parent[find(ia)] = find(ib)
+    merged: dict[int, list[str]] = {}
+    for i, core in enumerate(cores):
+        merged.setdefault(find(i), []).extend(core)
+    return [sorted(m) for m in merged.values()]
 
 
 def find_clusters(
@@ -67,45 +155,36 @@ def find_clusters(
     min_size: int = 3,
     window: int = 300,
     accounts: pd.DataFrame | None = None,
+    n_accounts: int | None = None,
+    mean_degree: float = 1.0,
+    alpha: float = 0.01,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clusters ranked by score (``cluster`` 1 = strongest) and their members with scores.
 
-    ``accounts`` (optional): ``account_id`` with ``username`` and/or ``created_ts`` for the
+    ``n_accounts`` and ``mean_degree`` (accounts in the incident and the mean number of
+    accounts each met) size the scan correction of :mod:`analyses.groups`; ``accounts``
+    (optional): ``account_id`` with ``username`` and/or ``created_ts`` for the
     account-features part of the score.
     """
     g = fused_graph(edges)
     if g.number_of_nodes() == 0:
         return _empty_clusters(), _empty_members()
-    if method == "louvain":
-        # python-louvain visits nodes in graph order: sort them so the seed alone fixes the result.
-        ordered = nx.Graph()
-        ordered.add_nodes_from(sorted(g.nodes()))
-        ordered.add_edges_from(sorted(g.edges(data=True)))
-        part = community_louvain.best_partition(ordered, weight="weight", resolution=resolution,
-                                                random_state=seed)
-        groups: dict[int, list[str]] = {}
-        for node, c in part.items():
-            groups.setdefault(c, []).append(node)
-        communities = list(groups.values())
-    elif method == "components":
-        communities = [list(c) for c in nx.connected_components(g)]
-    else:
-        raise ValueError(f"unknown clustering method {method!r} (louvain or components)")
+    n_accounts = n_accounts or g.number_of_nodes()
+    communities = _partition(g, method, resolution, seed)
+    found = significant_groups(g, communities, n_accounts, mean_degree, alpha, min_size)
     rows, member_rows = [], []
-    for nodes in communities:
-        if len(nodes) < min_size:
-            continue
+    for nodes, log_p in found:
         sub = g.subgraph(nodes)
         score, parts = _score(sub, edges, set(nodes), window, accounts)
-        strength = dict(sub.degree(weight="weight"))
+        strength = dict(sub.degree(weight="omega"))
         top = max(strength.values()) or 1.0
         signals = Counter()
         e = edges[edges["account_id"].isin(nodes) & edges["account_id_y"].isin(nodes)]
-        for s in e["signals"]:
-            signals.update(s or {})
+        for sig in e["signals"]:
+            signals.update(sig or {})
         rows.append({"members": sorted(nodes), "size": len(nodes), "score": score, "parts": parts,
                      "top_signals": [k for k, _ in signals.most_common(3)],
-                     "edges": sub.number_of_edges(),
+                     "edges": sub.number_of_edges(), "log10_p": round(log_p / LN10, 2),
                      "first_ts": int(e["first_ts"].min()), "last_ts": int(e["last_ts"].max())})
         for n in nodes:
             member_rows.append({"members_key": tuple(sorted(nodes)), "account_id": n,
@@ -123,22 +202,25 @@ def find_clusters(
         ["cluster", "member_score", "account_id"], ascending=[True, False, True])
     members["rank"] = members.groupby("cluster").cumcount() + 1
     clusters = clusters.drop(columns="_key").reset_index(drop=True)
-    return clusters[["cluster", "size", "score", "parts", "top_signals", "edges", "first_ts",
-                     "last_ts", "members"]], members.reset_index(drop=True)
+    return clusters[["cluster", "size", "score", "parts", "top_signals", "edges", "log10_p",
+                     "first_ts", "last_ts", "members"]], members.reset_index(drop=True)
 
 
 def _score(sub: nx.Graph, edges: pd.DataFrame, nodes: set[str], window: int,
            accounts: pd.DataFrame | None) -> tuple[float, dict[str, float]]:
     e = edges[edges["account_id"].isin(nodes) & edges["account_id_y"].isin(nodes)]
+    timed = e[e["waves"] > 0]
     n = len(nodes)
     content = sum(v for s in e["signals"] for k, v in (s or {}).items() if k in _CONTENT_SIGNALS)
     all_sig = sum(v for s in e["signals"] for v in (s or {}).values()) or 1.0
+    evidence = e["evidence"] if "evidence" in e else e["surprise"] * LN10
     parts = {
-        "synchrony": float(np.clip(1 - np.median(e["mean_time_delta"]) / max(window, 1), 0, 1)),
-        "repetition": float(1 - np.exp(-(e["waves"].mean() - 1) / 3)),
+        "synchrony": float(np.clip(1 - np.median(timed["mean_time_delta"]) / max(window, 1), 0, 1))
+        if len(timed) else 0.0,
+        "repetition": float(1 - np.exp(-(timed["waves"].mean() - 1) / 3)) if len(timed) else 0.0,
         "content": float(min(content / all_sig, 1.0)),
         "density": float(nx.density(sub)) if n > 1 else 0.0,
-        "surprise": float(min(e["surprise"].clip(upper=12).mean() / 12, 1.0)),
+        "surprise": float(min((evidence / LN10).clip(upper=12).mean() / 12, 1.0)),
         "accounts": _account_features(sorted(nodes), accounts),
         "size": float(min(np.log(n) / np.log(50), 1.0)),
     }
@@ -168,7 +250,7 @@ def _account_features(nodes: list[str], accounts: pd.DataFrame | None) -> float:
 
 def _empty_clusters() -> pd.DataFrame:
     return pd.DataFrame(columns=["cluster", "size", "score", "parts", "top_signals", "edges",
-                                 "first_ts", "last_ts", "members"])
+                                 "log10_p", "first_ts", "last_ts", "members"])
 
 
 def _empty_members() -> pd.DataFrame:

@@ -49,6 +49,7 @@ __all__ = [
     "CoActionCapWarning",
     "detect_groups",
     "co_action_pairs",
+    "window_pairs",
 ]
 
 #: Output columns of :func:`detect_groups`, in CooRTweet's order.
@@ -231,6 +232,56 @@ def co_action_pairs(
         max_pairs_per_chunk=max_pairs_per_chunk, max_pairs_per_object=max_pairs_per_object,
         categorical=categorical,
     )
+
+
+def window_pairs(
+    group: np.ndarray,
+    t: np.ndarray,
+    time_window: int,
+    account: np.ndarray,
+    *,
+    max_pairs_per_chunk: int = DEFAULT_MAX_PAIRS_PER_CHUNK,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row-index pairs ``(a, b)`` with the same ``group`` code, ``|t[a] - t[b]| <= time_window``
+    and different ``account`` codes; ``t[a] <= t[b]``. The engine of :func:`co_action_pairs` on
+    integer codes, for callers that keep everything as codes (no DataFrame is built).
+
+    >>> a, b = window_pairs(np.array([0, 0, 0, 1]), np.array([0, 30, 100, 5]), 60,
+    ...                     np.array([7, 8, 8, 9]))
+    >>> list(zip(a.tolist(), b.tolist()))
+    [(0, 1)]
+    """
+    n = len(t)
+    it = _idx_dtype(max(n, 1))
+    if n == 0:
+        return np.zeros(0, dtype=it), np.zeros(0, dtype=it)
+    order, hi, _ = _window_sorted(np.asarray(group), np.asarray(t, dtype=np.int64), int(time_window))
+    order = order.astype(it, copy=False)
+    cnt = hi - np.arange(n) - 1
+    del hi
+    acc_s = np.asarray(account)[order]
+    cum = np.cumsum(cnt)
+    a_parts: list[np.ndarray] = []
+    b_parts: list[np.ndarray] = []
+    r0 = 0
+    while r0 < n:
+        before = int(cum[r0 - 1]) if r0 else 0
+        r1 = max(int(np.searchsorted(cum, before + max_pairs_per_chunk, side="right")), r0 + 1)
+        c = cnt[r0:r1]
+        p = int(cum[r1 - 1]) - before
+        if p:
+            rows = np.arange(r0, r1, dtype=it)
+            excl = (np.cumsum(c) - c).astype(it)
+            sa = np.repeat(rows, c)
+            sb = np.repeat(rows + 1 - excl, c)
+            sb += np.arange(p, dtype=it)
+            ok = acc_s[sa] != acc_s[sb]
+            a_parts.append(order[sa[ok]])
+            b_parts.append(order[sb[ok]])
+        r0 = r1
+    if not a_parts:
+        return np.zeros(0, dtype=it), np.zeros(0, dtype=it)
+    return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
 # ------------------------------------------------------------------------------------ internals

@@ -8,14 +8,16 @@ counts and the timings come back with the result, so a cluster shown today can b
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from analyses.actions import SIGNALS, action_table
 from analyses.clusters import find_clusters, summarize_cluster
+from analyses.explain import crowd_contrast
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
+from analyses.reposts import combine, repost_evidence
 
 
 @dataclass
@@ -28,6 +30,7 @@ class DetectParams:
     min_cluster_size: int = 3
     caption_threshold: float = 0.7
     evidence_per_edge: int = 10
+    alpha: float = 0.01
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -72,13 +75,30 @@ def _coordinated_posts(evidence: pd.DataFrame, members: pd.DataFrame) -> list[di
     return [out.get(c, {}) for c in range(1, n + 1)]
 
 
+def _add_crowd_contrast(clusters: pd.DataFrame, evidence: pd.DataFrame, cluster_of: dict[str, int],
+                        actions: pd.DataFrame, window: int) -> None:
+    """Each cluster's summary gets ``crowd``: how it differs from the crowd on its main objects
+    (:func:`analyses.explain.crowd_contrast`)."""
+    if clusters.empty:
+        return
+    ev = evidence.assign(cluster=evidence["account_id"].map(cluster_of))
+    needed = ev[["object_type", "object_id"]].drop_duplicates()
+    acts = actions.merge(needed, on=["object_type", "object_id"])
+    for i, row in clusters.iterrows():
+        mine = ev[ev["cluster"] == row["cluster"]]
+        row["summary"]["crowd"] = crowd_contrast(acts, row["members"], mine, window=window)
+        clusters.at[i, "summary"] = row["summary"]
+
+
 def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
-           params: DetectParams | None = None) -> DetectionResult:
+           params: DetectParams | None = None, reposts: pd.DataFrame | None = None
+           ) -> DetectionResult:
     """Find coordinated spread clusters among the authors of ``posts``.
 
     ``posts``: ``post_id, account_id, timestamp`` and the signal columns (``hashtags``,
     ``sound``, ``reposts``, ``urls``, ``mentions``, ``caption``); ``accounts`` (optional):
-    ``account_id, username, created_ts``.
+    ``account_id, username, created_ts``; ``reposts`` (optional): ``account_id, post_id`` from
+    timeless repost lists (:mod:`analyses.reposts`).
     """
     p = params or DetectParams()
     timings: dict[str, float] = {}
@@ -91,22 +111,37 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     timings["window_estimate"] = time.perf_counter() - t
     fusion = p.fusion
     if p.window_auto and estimate["window"]:
-        fusion = FusionParams(**{**fusion.as_dict(), "signals": tuple(fusion.signals),
-                                 "time_window": int(estimate["window"])})
+        fusion = replace(fusion, windows=(int(estimate["window"]),))
     t = time.perf_counter()
-    fused = fuse_full(actions, fusion)
-    edges, stats = fused.edges, fused.stats
+    fused = fuse_full(actions, fusion, posts[["post_id", "account_id", "timestamp"]])
+    stats = fused.stats
     timings["fusion"] = time.perf_counter() - t
     t = time.perf_counter()
+    if reposts is not None and not reposts.empty and "repost" in fusion.signals:
+        rp = repost_evidence(reposts, posts[["post_id", "account_id"]])
+        edges = combine(fused.edges, rp, set(reposts["account_id"].astype(str)))
+        stats.update(repost_lists=int(reposts["account_id"].nunique()), repost_pairs=int(len(rp)))
+    else:
+        edges = combine(fused.edges, pd.DataFrame(), set())
+    timings["reposts"] = time.perf_counter() - t
+    t = time.perf_counter()
+    n_acc = int(stats.get("accounts_tested") or stats.get("accounts") or 1)
+    mean_degree = 2.0 * stats.get("candidate_pairs", 0) / max(n_acc, 1)
     clusters, members = find_clusters(edges, seed=p.seed, method=p.clustering,
                                       resolution=p.resolution, min_size=p.min_cluster_size,
-                                      window=fusion.time_window, accounts=accounts)
+                                      window=fusion.time_window, accounts=accounts,
+                                      n_accounts=n_acc, mean_degree=mean_degree,
+                                      alpha=p.alpha)
     timings["clustering"] = time.perf_counter() - t
     t = time.perf_counter()
-    kept = edges[edges["account_id"].isin(members["account_id"])
-                 & edges["account_id_y"].isin(members["account_id"])]
-    evidence = edge_evidence(actions, kept, fusion, per_edge=None)
+    cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))
+    same = edges["account_id"].map(cluster_of) == edges["account_id_y"].map(cluster_of)
+    kept = edges[same.to_numpy()]
+    kept_events = fused.events.merge(kept[["account_id", "account_id_y"]].set_axis(["a", "b"], axis=1))
+    evidence = edge_evidence(actions, kept_events, per_edge=None)
     clusters["summary"] = [summarize_cluster(m, posts) for m in clusters["members"]]
+    _add_crowd_contrast(clusters, evidence, cluster_of, fused.actions,
+                        300 if 300 in fusion.windows else fusion.time_window)
     clusters["coordinated_posts"] = _coordinated_posts(evidence, members)
     evidence = (evidence.groupby(["account_id", "account_id_y"], sort=False)
                 .head(p.evidence_per_edge).reset_index(drop=True))

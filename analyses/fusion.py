@@ -1,44 +1,45 @@
-"""Multi-signal fusion: one weighted account-account graph from co-actions on many object types.
+"""Multi-signal fusion: one account-account graph of pairs that met more often than chance.
 
 CooRnet (Giglietto et al. 2020) and CooRTweet (Righetti & Balluff 2023) link two accounts that
 act on the same object within a time window, one object type at a time, and keep the edges that
 repeat more than a percentile of all edges. Lockstep fuses the object types and asks a sharper
-question of each pair: *did these two accounts post together, on specific objects, in more
-separate waves than their own activity explains?*
+question of each pair: *did these two accounts meet, on specific objects, on more separate
+occasions than strangers with their activity would, given the crowds they met in?*
 
-1. **Co-action events.** Every object type (hashtag, sound, repost, url, mention, near-duplicate
-   caption; :mod:`analyses.actions`) gives co-actions (:func:`analyses.coaction.co_action_pairs`).
-   Co-actions of the same two *posts* are one event; the event's strength sums the signal
-   weights (``signal_weights``) times the specificity of each shared object, an inverse document
-   frequency ``idf(o) = ln(N / accounts(o))``, so that sharing ``#fyp`` is worth little and a
-   campaign hashtag, a rare sound and a copied caption together are worth a lot (a second object
-   of the same type adds a quarter of its idf). Objects used by more than ``max_object_share`` of
-   all accounts are not paired at all (they cost the most and prove the least).
-2. **Waves.** A pair's events are grouped into waves (events less than ``wave_gap`` seconds
-   apart belong to one wave). Repetition is the number of waves: many unrelated people posting
-   an event hashtag in the same minutes is one wave; a cell posting on cue is many.
-3. **Surprise.** Two busy accounts on the same popular objects meet by chance. For a pair
-   ``(i, j)`` the expected number of chance co-actions is
-   ``λ = Σ_o n_i(o) n_j(o) 2W / span(o)`` over the objects both used (``n_i(o)``: i's actions on
-   o, ``span(o)``: the time over which o was used — the range between its 10th and 90th
-   percentile action times, at least ``min_span``). The surprise is
-   ``-log10 P(Poisson(λ) >= waves)``; fans who post on the same fandom tags over days, or news
-   desks that post all day, have a large λ and a small surprise.
-4. An edge is kept when ``waves >= min_waves``, ``surprise >= min_surprise`` and its weight (the
-   sum over waves of the strongest event of each wave) is at least ``min_weight``.
+1. **Meetings (events).** Every object type (hashtag, sound, repost, url, mention,
+   near-duplicate caption; :mod:`analyses.actions`) gives co-actions within each window of
+   ``windows`` (1, 5 and 30 minutes by default, so fast and slow cells are both seen);
+   co-actions of the same two *posts* are one event, whose strength sums the signal weights
+   (``signal_weights``) times each shared object's specificity ``idf(o) = ln(N / accounts(o))``
+   (a second object of one type adds a quarter of its idf). Events weaker than
+   ``min_event_strength`` are not meetings. Actions inside a crowd of more than
+   ``max_crowd_factor`` times the public crowd size (:mod:`analyses.crowds`) pair with nobody:
+   such a crowd is public, a meeting in it proves nothing, and its pairs would cost the most.
+2. **Explained meetings.** Two posts that react to the same visible post (fans of a creator),
+   or that name each other's authors (friends filming together), are shown but not counted
+   (:mod:`analyses.cues`).
+3. **Occasions.** A pair's meetings less than ``occasion_gap`` apart are one occasion; occasions
+   at the same time of day on different days are one (a clock, not a plan)
+   (:mod:`analyses.occasions`).
+4. **Chance.** Each pair's occasions ``k`` are compared with ``λ``, the number a pair of
+   strangers with the same activity would have, from a null that knows about crowds and the
+   objects' own rhythm (:mod:`analyses.chance`); ``p = P(K >= k | K >= 1)``, the smallest over
+   the windows times the number of windows (Bonferroni). Benjamini–Hochberg over *every pair
+   that met at least once* gives q-values: an edge needs ``q <= alpha`` and ``k >=
+   min_occasions``. The share of chance edges among those kept is then ``alpha`` at every
+   incident size.
 
 Parameters are in :class:`FusionParams`; every field is recorded with the result.
 
 >>> import pandas as pd
 >>> acts = pd.DataFrame({
-...     "account_id": ["a", "b", "a", "b", "c"], "object_type": "hashtag",
-...     "object_id": ["camp", "camp", "camp", "camp", "camp"],
-...     "content_id": ["p1", "p2", "p3", "p4", "p5"],
-...     "timestamp": [0, 20, 86_400, 86_430, 400_000]})
->>> edges, _ = fuse(acts, FusionParams(time_window=60, min_participation=1, min_surprise=0,
-...                                     max_object_share=1.0))
->>> edges[["account_id", "account_id_y", "waves", "events"]].to_dict("records")
-[{'account_id': 'a', 'account_id_y': 'b', 'waves': 2, 'events': 2}]
+...     "account_id": ["a", "b"] * 4 + ["c", "d"], "object_type": "hashtag",
+...     "object_id": ["camp"] * 8 + ["other", "other"],
+...     "content_id": [f"p{i}" for i in range(10)],
+...     "timestamp": [0, 20, 86_000, 86_030, 200_000, 200_010, 400_000, 400_040, 5, 500_000]})
+>>> edges, _ = fuse(acts, FusionParams(min_participation=1, min_event_strength=0.0))
+>>> edges[["account_id", "account_id_y", "waves"]].to_dict("records")
+[{'account_id': 'a', 'account_id_y': 'b', 'waves': 4}]
 """
 
 from __future__ import annotations
@@ -48,10 +49,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import poisson
 
-from analyses.actions import SIGNALS
-from analyses.coaction import co_action_pairs
+from analyses import chance, crowds, cues
+from analyses.coaction import window_pairs
+from analyses.occasions import count_occasions
+from analyses.signals import SIGNALS
 
 DEFAULT_SIGNAL_WEIGHTS: dict[str, float] = {
     "caption": 1.0,   # a copied caption is the most specific thing two posts can share
@@ -65,224 +67,388 @@ DEFAULT_SIGNAL_WEIGHTS: dict[str, float] = {
 
 @dataclass
 class FusionParams:
-    time_window: int = 300
+    windows: tuple[int, ...] = (60, 300, 1800)
     min_participation: int = 2
     signals: tuple[str, ...] = SIGNALS
     signal_weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SIGNAL_WEIGHTS))
-    max_object_share: float = 0.2
-    max_pairs_per_object: int = 2_000_000
     min_event_strength: float = 1.0
-    wave_gap: int = 3600
-    min_waves: int = 2
-    min_surprise: float = 2.0
-    min_weight: float = 0.0
-    min_span: int = 3600
+    min_object_strength: float = 0.5
+    occasion_gap: int = 3600
+    clock_period: int | None = 86_400
+    clock_tolerance: int = 600
+    rhythm_horizon: int = 43_200
+    crowd_scale: float = 2.2
+    crowd_horizon: int = 1800
+    max_partners: int = 100
+    crowd_sharpness: float = 3.0
+    cue_horizon: int = 21_600
+    alpha: float = 0.01
+    min_occasions: int = 2
+    max_edge_p: float = 1.0
+    strength_levels: tuple[float, ...] = (4.0, 8.0)
+    keep_pair_table: bool = False
+    max_pairs_per_chunk: int = 10_000_000
+
+    @property
+    def time_window(self) -> int:
+        """The widest window (what a single-window tool would call its time window)."""
+        return int(max(self.windows))
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["signals"] = list(self.signals)
+        d["windows"] = [int(w) for w in self.windows]
+        d["time_window"] = self.time_window
         return d
 
 
-EDGE_COLUMNS = ["account_id", "account_id_y", "weight", "waves", "events", "surprise",
-                "expected", "mean_time_delta", "signals", "first_ts", "last_ts"]
-
-
-def fuse(actions: pd.DataFrame, params: FusionParams | None = None
-         ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The fused, thresholded account graph as an edge table, and statistics about the run.
-
-    ``actions``: ``account_id, object_type, object_id, content_id, timestamp``. Returns edges
-    with ``account_id < account_id_y`` and the columns of :data:`EDGE_COLUMNS`, where
-    ``signals`` maps each object type to the number of events it took part in. The evidence
-    behind every kept edge is available from :func:`edge_evidence`.
-    """
-    result = fuse_full(actions, params)
-    return result.edges, result.stats
+EDGE_COLUMNS = ["account_id", "account_id_y", "weight", "waves", "events", "surprise", "q",
+                "expected", "window", "mean_time_delta", "signals", "first_ts", "last_ts"]
+EVENT_COLUMNS = ["a", "b", "ca", "cb", "t", "dt", "strength", "types", "window"]
 
 
 @dataclass
 class FusionResult:
     edges: pd.DataFrame     # kept account pairs (EDGE_COLUMNS)
-    events: pd.DataFrame    # every strong co-action event: a, b, ca, cb, t, dt, strength, types
+    events: pd.DataFrame    # the counted meetings of kept pairs (EVENT_COLUMNS), ids as text
     actions: pd.DataFrame   # the actions used (after the prefilter), with each object's idf
     stats: dict[str, Any]
 
 
-def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None) -> FusionResult:
-    """:func:`fuse`, keeping the co-action events and the actions used."""
+def fuse(actions: pd.DataFrame, params: FusionParams | None = None,
+         posts: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The fused, thresholded account graph as an edge table, and statistics about the run.
+
+    ``actions``: ``account_id, object_type, object_id, content_id, timestamp``; ``posts``
+    (optional): ``post_id, account_id, timestamp`` of every post, so that reposts of posts
+    without actions of their own can be dated. Edges have ``account_id < account_id_y``.
+    """
+    result = fuse_full(actions, params, posts)
+    return result.edges, result.stats
+
+
+def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
+              posts: pd.DataFrame | None = None) -> FusionResult:
+    """:func:`fuse`, keeping the meetings of the kept pairs and the actions used."""
     p = params or FusionParams()
     stats: dict[str, Any] = {"actions_in": int(len(actions))}
     acts = _prefilter(actions, p, stats)
-    events = _events(acts, p, stats)
-    edges = _edges(events, acts, p, stats)
+    if acts.empty:
+        stats.update(candidate_pairs=0, edges_kept=0)
+        return FusionResult(_empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), acts, stats)
+    c = _Coded(acts, posts)
+    stats["accounts_tested"] = c.n_accounts
+    rates = _chance_rates(c, p, stats)
+    cue = cues.reaction_cues(
+        c.post_author, c.post_t, reposts=c.reposts(), mentions=c.mentions(),
+        sounds=c.of_type("sound"), horizon=p.cue_horizon)
+    stats["cue_reactions"] = int((cue >= 0).sum())
+    per_window = [_meetings(c, p, w, rates, cue, stats) for w in p.windows]
+    edges, events = _edges(c, p, per_window, rates, stats)
     stats["edges_kept"] = int(len(edges))
     return FusionResult(edges=edges, events=events, actions=acts, stats=stats)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({col: pd.Series(dtype="object") for col in columns})
 
 
 def _prefilter(actions: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:
     acts = actions[actions["object_type"].isin(p.signals)]
     acts = acts.drop_duplicates(["account_id", "object_type", "object_id", "content_id"])
+    stats["accounts"] = int(acts["account_id"].nunique())
     if p.min_participation > 1:
         per_account = acts.groupby("account_id")["content_id"].nunique()
         keep = per_account.index[per_account >= p.min_participation]
         acts = acts[acts["account_id"].isin(keep)]
-    n_accounts = max(int(acts["account_id"].nunique()), 1)
     obj = acts.groupby(["object_type", "object_id"], sort=False)["account_id"].nunique()
     obj = obj.rename("n_accounts").reset_index()
+    n_accounts = max(int(acts["account_id"].nunique()), 1)
     obj["idf"] = np.log(n_accounts / obj["n_accounts"].clip(lower=1))
-    too_common = obj["n_accounts"] > p.max_object_share * n_accounts
-    stats["accounts"] = n_accounts
     stats["objects"] = int(len(obj))
-    stats["objects_too_common"] = (obj[too_common].sort_values("n_accounts", ascending=False)
-                                   .head(20).apply(lambda r: f"{r.object_type}:{r.object_id}"
-                                                   f" ({r.n_accounts} accounts)", axis=1).tolist())
-    usable = obj[~too_common & (obj["n_accounts"] >= 2)]
+    # An object so common that sharing it adds almost nothing to a meeting (#fyp) is left out:
+    # it would only multiply the pairs to look at.
+    weight = obj["object_type"].map(p.signal_weights).fillna(0.0)
+    common = weight * obj["idf"] < p.min_object_strength
+    stats["objects_too_common"] = (obj[common].sort_values("n_accounts", ascending=False).head(20)
+                                   .apply(lambda r: f"{r.object_type}:{r.object_id}"
+                                          f" ({r.n_accounts} accounts)", axis=1).tolist())
+    usable = obj[(obj["n_accounts"] >= 2) & ~common]
     acts = acts.merge(usable[["object_type", "object_id", "idf"]], on=["object_type", "object_id"])
     stats["actions_used"] = int(len(acts))
-    return acts
+    return acts.reset_index(drop=True)
 
 
-def _events(acts: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:
-    """One row per co-acting pair of posts: accounts, time, strength, signals involved."""
-    if acts.empty:
-        stats["co_actions"] = 0
-        return pd.DataFrame(columns=["a", "b", "ca", "cb", "t", "dt", "strength", "types"])
-    pairs = co_action_pairs(acts[["account_id", "object_type", "object_id", "content_id", "timestamp"]],
-                            p.time_window, max_pairs_per_object=p.max_pairs_per_object,
-                            categorical=True)
-    stats["co_actions"] = int(len(pairs))
-    capped = pairs.attrs.get("coaction_stats", {}).get("capped_objects", 0)
-    stats["capped_objects"] = int(capped)
-    if pairs.empty:
-        return pd.DataFrame(columns=["a", "b", "ca", "cb", "t", "dt", "strength", "types"])
-    idf = acts.drop_duplicates(["object_type", "object_id"]).set_index(["object_type", "object_id"])["idf"]
-    key = pd.MultiIndex.from_arrays([pairs["object_type"].astype(str), pairs["object_id"].astype(str)])
-    pairs_idf = idf.reindex(key).to_numpy()
-    # Orient every pair of posts the same way (by post id) so that all signals of one event meet.
-    ca, cb = pairs["content_id"].astype(str).to_numpy(), pairs["content_id_y"].astype(str).to_numpy()
-    aa, ab = pairs["account_id"].astype(str).to_numpy(), pairs["account_id_y"].astype(str).to_numpy()
-    swap = ca > cb
-    t_first = _post_time(acts)
-    df = pd.DataFrame({
-        "ca": np.where(swap, cb, ca), "cb": np.where(swap, ca, cb),
-        "a": np.where(swap, ab, aa), "b": np.where(swap, aa, ab),
-        "type": pairs["object_type"].astype(str).to_numpy(),
-        "idf": pairs_idf, "dt": pairs["time_delta"].to_numpy(),
-    })
-    df["w"] = df["type"].map(p.signal_weights).fillna(0.0).to_numpy()
-    # Per event and type: the best object counts fully, further objects of that type a quarter.
-    per_type = df.groupby(["ca", "cb", "type"], sort=False).agg(
-        a=("a", "first"), b=("b", "first"), dt=("dt", "first"), w=("w", "first"),
-        top=("idf", "max"), total=("idf", "sum")).reset_index()
-    per_type["contrib"] = per_type["w"] * (per_type["top"] + 0.25 * (per_type["total"] - per_type["top"]))
-    ev = per_type.groupby(["ca", "cb"], sort=False).agg(
-        a=("a", "first"), b=("b", "first"), dt=("dt", "first"), strength=("contrib", "sum"),
-        types=("type", lambda s: tuple(sorted(s)))).reset_index()
-    ev["t"] = np.minimum(ev["ca"].map(t_first).to_numpy(), ev["cb"].map(t_first).to_numpy())
-    # Accounts in a stable order (a < b) so one account pair is one row.
-    flip = ev["a"].to_numpy() > ev["b"].to_numpy()
-    a, b = ev["a"].to_numpy(), ev["b"].to_numpy()
-    ev["a"], ev["b"] = np.where(flip, b, a), np.where(flip, a, b)
-    ca2, cb2 = ev["ca"].to_numpy(), ev["cb"].to_numpy()
-    ev["ca"], ev["cb"] = np.where(flip, cb2, ca2), np.where(flip, ca2, cb2)
-    stats["events"] = int(len(ev))
-    ev = ev[ev["strength"] >= p.min_event_strength]
-    stats["events_strong"] = int(len(ev))
-    return ev
+class _Coded:
+    """The actions as integer codes: accounts, objects (type and id), posts, types, times."""
+
+    def __init__(self, acts: pd.DataFrame, posts: pd.DataFrame | None) -> None:
+        post_ids = acts["content_id"].astype(str)
+        authors = acts["account_id"].astype(str)
+        times = acts["timestamp"].to_numpy(dtype=np.int64)
+        if posts is not None and not posts.empty:
+            post_ids = pd.concat([post_ids, posts["post_id"].astype(str)], ignore_index=True)
+            authors = pd.concat([authors, posts["account_id"].astype(str)], ignore_index=True)
+            times = np.concatenate([times, posts["timestamp"].to_numpy(dtype=np.int64)])
+        self.is_mention = (acts["object_type"] == "mention").to_numpy()
+        mentioned = acts["object_id"].astype(str)[self.is_mention]
+        acc_codes, self.account_ids = pd.factorize(pd.concat([authors, mentioned], ignore_index=True))
+        post_codes, self.post_ids = pd.factorize(post_ids)
+        n_post = len(self.post_ids)
+        self.post_author = np.zeros(n_post, dtype=np.int64)
+        self.post_author[post_codes] = acc_codes[:len(post_ids)]
+        self.post_t = np.zeros(n_post, dtype=np.int64)
+        self.post_t[post_codes] = times
+        n = len(acts)
+        self.acc = acc_codes[:n].astype(np.int64)
+        self.post = post_codes[:n].astype(np.int64)
+        self.t = acts["timestamp"].to_numpy(dtype=np.int64)
+        self.types = tuple(sorted(acts["object_type"].unique()))
+        self.typ = pd.Categorical(acts["object_type"], categories=self.types).codes.astype(np.int64)
+        obj_codes, self.objects = pd.factorize(pd.MultiIndex.from_arrays(
+            [acts["object_type"].astype(str), acts["object_id"].astype(str)]))
+        self.obj = obj_codes.astype(np.int64)
+        self.idf = acts["idf"].to_numpy(dtype=np.float64)
+        self.mention_target = np.full(n, -1, dtype=np.int64)
+        self.mention_target[self.is_mention] = acc_codes[len(post_ids):]
+        self.n_accounts = int(pd.Series(self.acc).nunique())
+        self._acts = acts
+
+    def of_type(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
+        if name not in self.types:
+            return None
+        sel = self.typ == self.types.index(name)
+        return self.post[sel], self.obj[sel]
+
+    def mentions(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.post[self.is_mention], self.mention_target[self.is_mention]
+
+    def reposts(self) -> tuple[np.ndarray, np.ndarray] | None:
+        if "repost" not in self.types:
+            return None
+        sel = self.typ == self.types.index("repost")
+        target = pd.Index(self.post_ids).get_indexer(self._acts["object_id"].astype(str)[sel])
+        ok = target >= 0
+        return self.post[sel][ok], target[ok].astype(np.int64)
 
 
-def _post_time(acts: pd.DataFrame) -> pd.Series:
-    first = acts.drop_duplicates("content_id")
-    return first.set_index(first["content_id"].astype(str))["timestamp"]
+def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str, Any]:
+    """Per action and window: the crowd, its publicness and the chance rate ``b``."""
+    _, per_acc_obj = np.unique(c.obj * (c.acc.max() + 1) + c.acc, return_inverse=True)
+    others_total = np.bincount(c.obj)[c.obj] - np.bincount(per_acc_obj)[per_acc_obj]
+    denom = np.maximum(others_total, 1).astype(np.float64)
+    share_h = crowds.others_in_window(c.obj, c.acc, c.t, p.rhythm_horizon) / denom
+    c_pub = crowds.public_crowd_size(c.n_accounts, p.crowd_scale)
+    stats["public_crowd_size"] = round(c_pub, 1)
+    out: dict[str, Any] = {"rate": {}}
+    # Whether a crowd is public is judged on the scale of an occasion, not of the tightest
+    # window: a minute inside a stadium's half hour is still inside the stadium.
+    public = crowds.publicness(crowds.others_in_window(c.obj, c.acc, c.t, p.crowd_horizon),
+                               c.n_accounts, p.crowd_scale, p.crowd_sharpness)
+    # An action in a public crowd meets nobody: a meeting there is expected (its chance is the
+    # crowd's own share) and proves nothing, and its pairs are the costliest of all.
+    private = public < 0.5
+    stats["public_actions"] = int((~private).sum())
+    out["pairs"] = {}
+    for w in p.windows:
+        crowd = crowds.others_in_window(c.obj, c.acc, c.t, w)
+        # An action looks for partners among at most max_partners others at each window: with
+        # more around it, that window is too wide for that moment (a tighter one is used), and
+        # the pairs to look at would grow with the square of the incident.
+        ok = private & (crowd <= p.max_partners)
+        out["pairs"][w] = np.flatnonzero(ok)
+        out["rate"][w] = np.where(ok, chance.chance_rate(
+            crowd / denom, share_h, public, w, p.rhythm_horizon), 0.0)
+        stats[f"crowded_actions_{w}s"] = int((private & ~ok).sum())
+    out["index"] = chance.ActionIndex(c.acc, c.obj)
+    return out
 
 
-def _edges(ev: pd.DataFrame, acts: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:
-    if ev.empty:
-        stats["candidate_pairs"] = 0
-        return pd.DataFrame(columns=EDGE_COLUMNS)
-    ev = ev.sort_values(["a", "b", "t"], kind="stable").reset_index(drop=True)
-    new_pair = (ev["a"] != ev["a"].shift()) | (ev["b"] != ev["b"].shift())
-    new_wave = new_pair | (ev["t"].diff() > p.wave_gap)
-    ev["wave"] = new_wave.cumsum()
-    per_wave = ev.groupby("wave", sort=False).agg(a=("a", "first"), b=("b", "first"),
-                                                   best=("strength", "max"))
-    grouped = ev.groupby(["a", "b"], sort=False)
-    edges = grouped.agg(events=("strength", "size"), mean_time_delta=("dt", "mean"),
-                        first_ts=("t", "min"), last_ts=("t", "max")).reset_index()
-    waves = per_wave.groupby(["a", "b"], sort=False).agg(waves=("best", "size"), weight=("best", "sum"))
-    edges = edges.merge(waves.reset_index(), on=["a", "b"])
-    stats["candidate_pairs"] = int(len(edges))
-    edges = edges[(edges["waves"] >= p.min_waves) & (edges["weight"] >= p.min_weight)]
-    if edges.empty:
-        return pd.DataFrame(columns=EDGE_COLUMNS)
-    edges = edges.copy()
-    edges["expected"] = _expected_chance(edges[["a", "b"]], acts, p)
-    k = edges["waves"].to_numpy()
-    edges["surprise"] = -poisson.logsf(k - 1, edges["expected"].to_numpy()) / np.log(10)
-    edges = edges[edges["surprise"] >= p.min_surprise]
-    kept = ev.merge(edges[["a", "b"]], on=["a", "b"])
-    counts = (kept.explode("types").groupby(["a", "b", "types"]).size().rename("n").reset_index())
-    sig: dict[tuple[str, str], dict[str, int]] = {}
-    for a, b, t, n in counts.itertuples(index=False):  # kept edges only: few
-        sig.setdefault((a, b), {})[t] = int(n)
-    edges = edges.copy()
-    edges["signals"] = [sig.get((a, b), {}) for a, b in zip(edges["a"], edges["b"], strict=True)]
-    edges = edges.rename(columns={"a": "account_id", "b": "account_id_y"})
-    edges = edges.sort_values(["weight", "account_id", "account_id_y"],
-                              ascending=[False, True, True]).reset_index(drop=True)
-    return edges[EDGE_COLUMNS]
+def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np.ndarray,
+              stats: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The counted meetings (events) of one window, as code arrays."""
+    rows = rates["pairs"][w]
+    ra, rb = window_pairs(c.obj[rows], c.t[rows], w, c.acc[rows],
+                          max_pairs_per_chunk=p.max_pairs_per_chunk)
+    ra, rb = rows[ra], rows[rb]
+    stats[f"co_actions_{w}s"] = int(len(ra))
+    # Orient by post code so that every signal of one pair of posts meets in one event.
+    pa, pb = c.post[ra], c.post[rb]
+    swap = pa > pb
+    pa, pb = np.where(swap, pb, pa), np.where(swap, pa, pb)
+    n_post = len(c.post_ids)
+    ev_key, ev_of = np.unique(pa * n_post + pb, return_inverse=True)
+    epa, epb = ev_key // n_post, ev_key % n_post
+    # Strength: per event and type, the best object's idf plus a quarter of the others'.
+    n_types = len(c.types)
+    weights = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
+    idf, typ = c.idf[ra], c.typ[ra]
+    top = pd.Series(idf).groupby([ev_of, typ], sort=False).max()
+    ev_t, typ_t = (top.index.get_level_values(i).to_numpy() for i in (0, 1))
+    strength = 0.25 * np.bincount(ev_of, weights=weights[typ] * idf, minlength=len(ev_key))
+    strength += 0.75 * np.bincount(ev_t, weights=weights[typ_t] * top.to_numpy(),
+                                   minlength=len(ev_key))
+    types = np.zeros(len(ev_key), dtype=np.int64)
+    for j in range(n_types):  # a bit per signal type the event involved
+        types[np.unique(ev_t[typ_t == j])] |= 1 << j
+    mp, ma = c.mentions()
+    explained = cues.explained_by_cue(cue, epa, epb) | cues.names_each_other(
+        epa, epb, c.post_author, mp, ma)
+    ok = (strength >= p.min_event_strength) & ~explained
+    stats[f"events_{w}s"] = int(len(ev_key))
+    stats[f"events_explained_{w}s"] = int(explained.sum())
+    epa, epb, strength, types = epa[ok], epb[ok], strength[ok], types[ok]
+    a, b = c.post_author[epa], c.post_author[epb]
+    flip = a > b
+    return {
+        "a": np.where(flip, b, a), "b": np.where(flip, a, b),
+        "ca": np.where(flip, epb, epa), "cb": np.where(flip, epa, epb),
+        "t": np.minimum(c.post_t[epa], c.post_t[epb]),
+        "dt": np.abs(c.post_t[epa] - c.post_t[epb]), "strength": strength, "types": types,
+    }
 
 
-def _expected_chance(pairs: pd.DataFrame, acts: pd.DataFrame, p: FusionParams) -> np.ndarray:
-    """λ per pair: chance co-actions given each account's own activity on the shared objects."""
-    # The inter-decile range, not max - min: a few stragglers days after a live event must not
-    # stretch its one-hour burst into a week (which would make its co-posters look surprising).
-    g = acts.groupby(["object_type", "object_id"])["timestamp"]
-    span = (g.quantile(0.9) - g.quantile(0.1)).clip(lower=p.min_span).rename("span")
-    n = acts.groupby(["account_id", "object_type", "object_id"]).size().rename("n").reset_index()
-    n = n.merge(span.reset_index(), on=["object_type", "object_id"])
-    left = pairs.reset_index(drop=True).reset_index(names="pair").merge(
-        n.rename(columns={"account_id": "a", "n": "n_a"}), on="a")
-    both = left.merge(n[["account_id", "object_type", "object_id", "n"]]
-                      .rename(columns={"account_id": "b", "n": "n_b"}),
-                      on=["b", "object_type", "object_id"])
-    both["lam"] = both["n_a"] * both["n_b"] * 2.0 * p.time_window / both["span"]
-    lam = both.groupby("pair")["lam"].sum()
-    return lam.reindex(range(len(pairs)), fill_value=0.0).to_numpy() + 1e-12
+def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
+           rates: dict[str, Any], stats: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with
+    ``p <= max_edge_p`` become the edges of the evidence graph."""
+    n_acc = len(c.account_ids)
+    keys = [m["a"] * n_acc + m["b"] for m in per_window]
+    pair_keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    m_family = len(pair_keys)
+    stats["candidate_pairs"] = int(m_family)
+    if not m_family:
+        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS)
+    # Meetings are also counted among the strong ones only (a copied caption with the campaign's
+    # tags and sound), each level against the chance of meetings that strong.
+    levels = np.array(sorted({p.min_event_strength}
+                             | {lv for lv in p.strength_levels if lv > p.min_event_strength}))
+    n_w, n_l = len(p.windows), len(levels)
+    n_tests = n_w * n_l
+    k = np.zeros((n_tests, m_family), dtype=np.int64)
+    log_p = np.zeros((n_tests, m_family))       # log10 P(K >= k), unconditional
+    log_pc = np.zeros((n_tests, m_family))      # log10 P(K >= k | K >= 1)
+    pa_all, pb_all = pair_keys // n_acc, pair_keys % n_acc
+    type_weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
+    for i, m in enumerate(per_window):
+        idx = np.searchsorted(pair_keys, keys[i])
+        for li, level in enumerate(levels):
+            sel = m["strength"] >= level
+            k[i * n_l + li] = count_occasions(idx[sel], m["t"][sel], p.occasion_gap, p.clock_period,
+                                              p.clock_tolerance, n_pairs=m_family)
+    # Chance is only needed where a pair met more than once: one meeting is no evidence.
+    rate_rows = np.stack([rates["rate"][w] for w in p.windows])
+    again = np.flatnonzero(k.max(axis=0) >= p.min_occasions)
+    lam = np.full((n_tests, m_family), np.nan)
+    lam[:, again] = chance.expected_meetings(
+        rates["index"], pa_all[again], pb_all[again], c.post, c.typ, c.idf, type_weight,
+        rate_rows, levels).reshape(len(again), n_tests).T
+    hit = (k >= 1) & ~np.isnan(lam)
+    log_p[hit] = chance.log10_poisson_tail(k[hit], lam[hit])
+    log_pc[hit] = chance.log10_conditional_poisson_p(k[hit], lam[hit])
+    best = np.argmin(log_pc, axis=0)
+    cols = np.arange(m_family)
+    bonferroni = np.log10(n_tests)
+    log_p_best = np.minimum(log_p[best, cols] + bonferroni, 0.0)
+    log_pc_best = np.minimum(log_pc[best, cols] + bonferroni, 0.0)
+    repeated = k[best, cols] >= p.min_occasions
+    q = np.ones(m_family)
+    if repeated.any():
+        q[repeated] = chance.benjamini_hochberg(10.0 ** log_pc_best[repeated], m=m_family)
+    stats["tested_pairs"] = int(repeated.sum())
+    stats["pairs_q_below_alpha"] = int((q <= p.alpha).sum())
+    # The evidence of a pair is its p-value given that it met at all: one meeting is a
+    # coincidence however unlikely (a trending sound's busiest minute makes thousands of them,
+    # all at once), only meeting again is evidence.
+    keep = np.flatnonzero(repeated & (log_pc_best <= np.log10(p.max_edge_p)))
+    stats["evidence_edges"] = int(len(keep))
+    if not len(keep):
+        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS)
+    # Events of the kept pairs at each pair's best window.
+    kept_window = best[keep] // n_l
+    parts = []
+    for i, (w, m) in enumerate(zip(p.windows, per_window, strict=True)):
+        sel_pairs = pair_keys[keep[kept_window == i]]
+        if not len(sel_pairs):
+            continue
+        ev = np.flatnonzero(np.isin(keys[i], sel_pairs))
+        parts.append(pd.DataFrame({col: m[col][ev] for col in m}).assign(window=w))
+    events = pd.concat(parts, ignore_index=True).sort_values(["a", "b", "t"], kind="stable")
+    events = events.reset_index(drop=True)
+    new_occ = ((events["a"] != events["a"].shift()) | (events["b"] != events["b"].shift())
+               | (events["t"].diff() > p.occasion_gap))
+    events["occasion"] = new_occ.cumsum()
+    per_occ = events.groupby("occasion", sort=False).agg(a=("a", "first"), b=("b", "first"),
+                                                         best=("strength", "max"))
+    weight = per_occ.groupby(["a", "b"], sort=False)["best"].sum()
+    g = events.groupby(["a", "b"], sort=False)
+    e = g.agg(events=("strength", "size"), mean_time_delta=("dt", "mean"), first_ts=("t", "min"),
+              last_ts=("t", "max"), window=("window", "first")).reset_index()
+    e["weight"] = weight.reindex(pd.MultiIndex.from_frame(e[["a", "b"]])).to_numpy()
+    pos = np.searchsorted(pair_keys, e["a"].to_numpy() * n_acc + e["b"].to_numpy())
+    wi = best[pos]
+    e["waves"] = k[wi, pos]
+    e["expected"] = lam[wi, pos]
+    e["surprise"] = -log_pc_best[pos]
+    e["q"] = q[pos]
+    e["signals"] = _signal_counts(events, c.types)
+    e["account_id"] = c.account_ids[e["a"].to_numpy()]
+    e["account_id_y"] = c.account_ids[e["b"].to_numpy()]
+    swap = e["account_id"].to_numpy().astype(str) > e["account_id_y"].to_numpy().astype(str)
+    e.loc[swap, ["account_id", "account_id_y"]] = e.loc[swap, ["account_id_y", "account_id"]].to_numpy()
+    e = e.sort_values(["surprise", "account_id", "account_id_y"], ascending=[False, True, True])
+    a, b = c.account_ids[events["a"].to_numpy()], c.account_ids[events["b"].to_numpy()]
+    ca, cb = c.post_ids[events["ca"].to_numpy()], c.post_ids[events["cb"].to_numpy()]
+    flip = a.astype(str) > b.astype(str)  # the edges' orientation: account_id < account_id_y
+    events_out = events.assign(
+        a=np.where(flip, b, a), b=np.where(flip, a, b), ca=np.where(flip, cb, ca),
+        cb=np.where(flip, ca, cb),
+        types=[tuple(t for j, t in enumerate(c.types) if m >> j & 1) for m in events["types"]])
+    stats["_all_pairs"] = pd.DataFrame({
+        "a": c.account_ids[pa_all], "b": c.account_ids[pb_all],
+        **{f"k{w}_{lv:g}": k[i * n_l + j] for i, w in enumerate(p.windows)
+           for j, lv in enumerate(levels)},
+        **{f"lam{w}_{lv:g}": lam[i * n_l + j] for i, w in enumerate(p.windows)
+           for j, lv in enumerate(levels)},
+        "log_p": log_p_best, "log_pc": log_pc_best, "q": q}) if p.keep_pair_table else None
+    return e[EDGE_COLUMNS].reset_index(drop=True), events_out[EVENT_COLUMNS]
 
 
-def edge_evidence(actions: pd.DataFrame, edges: pd.DataFrame, params: FusionParams | None = None,
+def _signal_counts(events: pd.DataFrame, types: tuple[str, ...]) -> list[dict[str, int]]:
+    """Per pair (in the order of the grouped edges): the number of events each signal was in."""
+    masks = events["types"].to_numpy()
+    counts = {t: (masks >> j & 1) for j, t in enumerate(types)}
+    frame = pd.DataFrame({"a": events["a"], "b": events["b"], **counts})
+    per_pair = frame.groupby(["a", "b"], sort=False).sum()
+    return [{t: int(v) for t, v in row.items() if v} for row in per_pair.to_dict("records")]
+
+
+EVIDENCE_COLUMNS = ["account_id", "account_id_y", "object_type", "object_id", "content_id",
+                    "content_id_y", "timestamp", "timestamp_y", "time_delta"]
+
+
+def edge_evidence(actions: pd.DataFrame, events: pd.DataFrame,
                   per_edge: int | None = 20) -> pd.DataFrame:
-    """For kept edges: the objects and posts that tie the two accounts, with times.
+    """For the counted meetings: the objects the two posts shared, with the posts and times.
 
-    One row per (edge, object, post pair), in time order, at most ``per_edge`` per edge
+    One row per (meeting, shared object), in time order, at most ``per_edge`` per account pair
     (``None``: all of them).
     """
-    p = params or FusionParams()
-    if edges.empty:
-        return pd.DataFrame(columns=["account_id", "account_id_y", "object_type", "object_id",
-                                     "content_id", "content_id_y", "timestamp", "timestamp_y",
-                                     "time_delta"])
-    members = set(edges["account_id"]) | set(edges["account_id_y"])
-    acts = actions[actions["account_id"].isin(members) & actions["object_type"].isin(p.signals)]
-    acts = acts.drop_duplicates(["account_id", "object_type", "object_id", "content_id"])
-    pairs = co_action_pairs(acts, p.time_window, max_pairs_per_object=p.max_pairs_per_object)
-    a, b = pairs["account_id"].astype(str), pairs["account_id_y"].astype(str)
-    flip = (a > b).to_numpy()
-    out = pd.DataFrame({
-        "account_id": np.where(flip, b, a), "account_id_y": np.where(flip, a, b),
-        "object_type": pairs["object_type"].astype(str).to_numpy(),
-        "object_id": pairs["object_id"].astype(str).to_numpy(),
-        "content_id": np.where(flip, pairs["content_id_y"].astype(str), pairs["content_id"].astype(str)),
-        "content_id_y": np.where(flip, pairs["content_id"].astype(str), pairs["content_id_y"].astype(str)),
-        "time_delta": pairs["time_delta"].to_numpy(),
-    })
-    out = out.merge(edges[["account_id", "account_id_y"]], on=["account_id", "account_id_y"])
-    t = _post_time(acts)
-    out["timestamp"] = out["content_id"].map(t).to_numpy()
-    out["timestamp_y"] = out["content_id_y"].map(t).to_numpy()
+    if events.empty:
+        return _empty(EVIDENCE_COLUMNS)
+    posts = set(events["ca"]) | set(events["cb"])
+    acts = actions[actions["content_id"].astype(str).isin(posts)]
+    acts = acts.assign(content_id=acts["content_id"].astype(str))[
+        ["content_id", "object_type", "object_id", "timestamp"]].drop_duplicates()
+    ev = events[["a", "b", "ca", "cb"]].drop_duplicates()
+    out = ev.merge(acts, left_on="ca", right_on="content_id").merge(
+        acts, left_on=["cb", "object_type", "object_id"],
+        right_on=["content_id", "object_type", "object_id"], suffixes=("", "_y"))
+    out = out.rename(columns={"a": "account_id", "b": "account_id_y"})
+    out["content_id"], out["content_id_y"] = out["ca"], out["cb"]
+    out["time_delta"] = (out["timestamp_y"] - out["timestamp"]).abs()
     out = out.sort_values(["account_id", "account_id_y", "timestamp", "object_type", "object_id"])
+    out = out[EVIDENCE_COLUMNS]
     if per_edge is None:
         return out.reset_index(drop=True)
     return out.groupby(["account_id", "account_id_y"], sort=False).head(per_edge).reset_index(drop=True)

@@ -262,8 +262,8 @@ def body(graph: Graph, key: str) -> None:
     full = data.cluster_table(graph, key, run["run_id"])
     if full.empty:
         raise common.NoData(f"Detection run `{run['run_id']}` found no coordinated clusters. "
-                            "Try `lockstep detect` with a wider `--window` or a lower "
-                            "`--min-surprise`.")
+                            "Try `lockstep detect` with wider `--windows` or a higher "
+                            "`--alpha` (more chance pairs accepted).")
     table = _filters(full)
     st.caption(f"{len(table)} of {len(full)} clusters of run `{run['run_id']}` match the filters "
                "(sidebar), strongest first. Pick one below the table.")

@@ -82,7 +82,7 @@ def _top_clusters(graph: Graph, key: str, run: dict) -> None:
     table = data.cluster_table(graph, key, run["run_id"])
     if table.empty:
         st.info("The latest detection run found no coordinated clusters. Try `lockstep detect` "
-                "with a wider `--window` or lower `--min-surprise`.")
+                "with wider `--windows` or a higher `--alpha`.")
         return
     st.caption(f"From detection run `{run['run_id']}` finished {common.iso(run['finished_at'])}: "
                f"{run['n_clusters']} clusters, {run['n_flagged']} accounts flagged.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -18,14 +19,26 @@ POST_COLUMNS = ["post_id", "account_id", "username", "timestamp", "caption", "ha
                 "reposts", "urls", "mentions"]
 
 
-def frames_from_files(paths: Iterable[str | Path], fmt: str | None = None
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+REPOST_COLUMNS = ["account_id", "post_id"]
+
+
+class Frames(NamedTuple):
+    posts: pd.DataFrame      # POST_COLUMNS
+    accounts: pd.DataFrame   # account_id, username, created_ts
+    reposts: pd.DataFrame    # REPOST_COLUMNS: an account reposted a post (no time: reposts lists)
+
+
+def frames_from_files(paths: Iterable[str | Path], fmt: str | None = None) -> Frames:
+    """The posts, accounts and timeless account reposts the files hold (rejected records skipped)."""
     posts: dict[str, dict] = {}
     accounts: dict[str, dict] = {}
+    reposts: set[tuple[str, str]] = set()
     for path, reader in plan(paths, fmt)[0]:
         for parsed in reader.read(path):
             if parsed.reject is not None:
                 continue
+            for r in parsed.account_reposts:
+                reposts.add((account_key(r.platform, r.account_id), post_key(r.platform, r.post_id)))
             for a in parsed.accounts:
                 row = accounts.setdefault(a.key, {"account_id": a.key, "username": a.username,
                                                   "created_ts": None})
@@ -45,4 +58,5 @@ def frames_from_files(paths: Iterable[str | Path], fmt: str | None = None
     acc_df = pd.DataFrame(list(accounts.values()))
     if not post_df.empty:
         post_df = post_df.merge(acc_df[["account_id", "username"]], on="account_id", how="left")
-    return post_df, acc_df
+    repost_df = pd.DataFrame(sorted(reposts), columns=REPOST_COLUMNS)
+    return Frames(post_df, acc_df, repost_df)

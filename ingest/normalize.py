@@ -171,6 +171,52 @@ def url(value: Any) -> str | None:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
 
 
+# A hashtag inside a caption: '#' (or the full-width '＃') then word characters, not preceded by a
+# word character (so 'a#b' and URL fragments are not tags).
+_CAPTION_TAG = re.compile(r"(?<![\w&/])[#＃](\w{1,100})")
+_CAPTION_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?)]}\u2026"
+MAX_CAPTION_SIGNALS = 30      # per post and kind: a caption stuffed with links proves nothing more
+MAX_URL_CHARS = 2_000         # longer "links" are spam or junk, and too long for an index key
+
+
+def caption_hashtags(caption: str | None) -> list[str]:
+    """The ``#tags`` written in a caption, normalised like every hashtag, in order, unique.
+
+    >>> caption_hashtags("Try the #SkyFall challenge! #fyp #SkyFall https://x.io/a#frag")
+    ['skyfall', 'fyp']
+    """
+    if not caption:
+        return []
+    return hashtags(_CAPTION_TAG.findall(caption)[:MAX_CAPTION_SIGNALS])
+
+
+def caption_urls(caption: str | None) -> list[str]:
+    """The links written in a caption (``https://...``, ``www....``), normalised, in order, unique.
+
+    Trailing punctuation is not part of a link; what is not a URL is skipped.
+
+    >>> caption_urls("read this: https://News.example.com/story?id=7. and www.other.org/x)")
+    ['https://news.example.com/story?id=7', 'https://www.other.org/x']
+    """
+    if not caption:
+        return []
+    out: list[str] = []
+    for raw in _CAPTION_URL.findall(caption):
+        raw = raw.rstrip(_URL_TRAILING)
+        if len(raw) > MAX_URL_CHARS:
+            continue
+        try:
+            u = url(raw)
+        except ValueError:
+            continue
+        if u and u not in out:
+            out.append(u)
+        if len(out) >= MAX_CAPTION_SIGNALS:
+            break
+    return out
+
+
 def py_list(value: Any) -> list[Any]:
     """A list written as a Python repr (``"['a', 'b']"``), JSON, or a comma-separated string."""
     if value is None or value == "" or value == "[]":

@@ -255,21 +255,21 @@ def generate_cmd(out_dir: Path, seed: int, scale: float) -> None:
 @click.option("--until", default=None, help="Only posts before this time.")
 @click.option("--signals", default=",".join(SIGNAL_NAMES), show_default=True,
               help="Comma-separated object types to fuse.")
-@click.option("--window", default="300", show_default=True,
-              help="Co-action time window in seconds, or 'auto' to estimate it from the data.")
-@click.option("--min-participation", type=int, default=2, show_default=True,
-              help="Accounts with fewer actions are ignored (CooRTweet's prefilter).")
-@click.option("--min-waves", type=int, default=2, show_default=True,
-              help="Separate waves a pair must co-act in.")
-@click.option("--min-surprise", type=float, default=2.0, show_default=True,
-              help="-log10 p of chance co-action a pair must reach.")
-@click.option("--min-cluster-size", type=int, default=3, show_default=True)
+@click.option("--windows", "--window", "windows", default="60,300,1800", show_default=True,
+              help="Co-action time windows in seconds (comma-separated; evidence is taken at the "
+                   "best one), or 'auto' for one window estimated from the data.")
+@click.option("--min-participation", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Accounts with fewer posts are ignored (CooRTweet's prefilter).")
+@click.option("--alpha", type=click.FloatRange(min=1e-12, max=0.5), default=0.01,
+              show_default=True,
+              help="False discovery rate of pairs, and the significance of groups and members.")
+@click.option("--min-cluster-size", type=click.IntRange(min=2), default=3, show_default=True)
 @click.option("--clustering", type=click.Choice(["louvain", "components"]), default="louvain",
               show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True, help="Seeds Louvain and MinHash.")
 def detect_cmd(incident: str | None, since: str | None, until: str | None, signals: str,
-               window: str, min_participation: int, min_waves: int, min_surprise: float,
-               min_cluster_size: int, clustering: str, seed: int) -> None:
+               windows: str, min_participation: int, alpha: float, min_cluster_size: int,
+               clustering: str, seed: int) -> None:
     """Find coordinated spread clusters and write them to the graph."""
     from analyses.detect import DetectParams
     from analyses.fusion import FusionParams
@@ -281,11 +281,13 @@ def detect_cmd(incident: str | None, since: str | None, until: str | None, signa
     unknown = set(chosen) - set(SIGNAL_NAMES)
     if unknown:
         raise click.BadParameter(f"unknown signal(s) {sorted(unknown)}", param_hint="--signals")
-    auto = window == "auto"
+    auto = windows == "auto"
     try:
-        win = 300 if auto else int(window)
+        wins = (300,) if auto else tuple(sorted({int(w) for w in windows.split(",") if w.strip()}))
     except ValueError:
-        raise click.BadParameter("a number of seconds or 'auto'", param_hint="--window") from None
+        raise click.BadParameter("seconds, comma-separated, or 'auto'", param_hint="--windows") from None
+    if not wins or min(wins) < 1 or max(wins) > 86_400:
+        raise click.BadParameter("each window must be 1 to 86400 seconds", param_hint="--windows")
     try:
         since_ts = timestamp(since) if since else None
         until_ts = timestamp(until) if until else None
@@ -293,24 +295,27 @@ def detect_cmd(incident: str | None, since: str | None, until: str | None, signa
         raise click.BadParameter(str(exc), param_hint="--since/--until") from None
     params = DetectParams(
         seed=seed, window_auto=auto, clustering=clustering, min_cluster_size=min_cluster_size,
-        fusion=FusionParams(time_window=win, min_participation=min_participation, signals=chosen,
-                            min_waves=min_waves, min_surprise=min_surprise))
+        alpha=alpha, fusion=FusionParams(windows=wins, min_participation=min_participation,
+                                         signals=chosen, alpha=alpha))
     graph = Graph()
     graph.check()
     click.echo(f"reading posts from {graph.settings.describe()} ...", err=True)
     job = run_detection(graph, params, incident=incident, since=since_ts, until=until_ts)
     r = job.result
-    click.echo(f"detection run {job.run_id}: {r.stats['posts']:,} posts, {r.stats['actions']:,} "
-               f"actions, {r.stats.get('co_actions', 0):,} co-actions, "
-               f"{r.stats.get('edges_kept', 0):,} edges -> {len(r.clusters)} clusters, "
+    st = r.stats
+    click.echo(f"detection run {job.run_id}: {st['posts']:,} posts, {st['actions']:,} actions, "
+               f"{st.get('candidate_pairs', 0):,} account pairs met, "
+               f"{st.get('tested_pairs', 0):,} met again, {st.get('pairs_q_below_alpha', 0):,} "
+               f"beyond chance (FDR {alpha:g}) -> {len(r.clusters)} clusters, "
                f"{len(r.members)} accounts flagged, in {job.seconds:.1f}s")
     est = r.window_estimate.get("window")
-    click.echo(f"  window {r.params['fusion']['time_window']}s"
+    click.echo(f"  windows {'/'.join(str(w) for w in r.params['fusion']['windows'])} s"
                f"{' (estimated)' if auto else ''}; data-driven estimate: "
-               f"{str(est) + 's' if est else 'n/a'}; seed {seed}")
+               f"{str(est) + 's' if est else 'n/a'}; public crowd size "
+               f"{st.get('public_crowd_size', 0):,.0f}; seed {seed}")
     for c in r.clusters.head(10).itertuples(index=False):
         click.echo(f"  #{c.cluster:<3} score {c.score:.3f}  size {c.size:<4} "
-                   f"signals {','.join(c.top_signals)}")
+                   f"1 in 10^{-c.log10_p:.0f} by chance  signals {','.join(c.top_signals)}")
     click.echo(f"  timings: {r.timings}")
 
 

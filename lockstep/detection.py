@@ -40,7 +40,8 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
     read_s = time.monotonic() - t
     accounts = q.accounts_frame(graph, sorted(posts["account_id"].unique().tolist())) \
         if not posts.empty else pd.DataFrame(columns=["account_id", "username", "created_ts"])
-    result = detect(posts, accounts, params)
+    reposts = q.reposts_frame(graph, incident=incident)
+    result = detect(posts, accounts, params, reposts=reposts)
     result.timings["read_graph"] = round(read_s, 3)
     t = time.monotonic()
     clusters, members = _result_rows(run_id, result, accounts)
@@ -86,6 +87,7 @@ def _result_rows(run_id: str, result: DetectionResult, accounts: pd.DataFrame
         clusters.append({
             "cluster_id": f"{run_id}:{row.cluster}", "run_id": run_id, "rank": int(row.cluster),
             "score": float(row.score), "size": int(row.size), "edges": int(row.edges),
+            "log10_p": float(row.log10_p),
             "parts_json": json.dumps(row.parts), "top_signals": list(row.top_signals),
             "top_hashtags": [t for t, _ in summary["top_hashtags"]],
             "top_sounds": [s for s, _ in summary["top_sounds"]],

@@ -494,10 +494,13 @@ def _parameters(doc: Doc, run: dict[str, Any], ingests: list[dict[str, Any]]) ->
     doc.table(["parameter", "value"], [
         ["detection run", run["run_id"]], ["incident", run.get("incident") or "all"],
         ["finished", str(run.get("finished_at") or "")], ["seed", run.get("seed")],
-        ["time window (s)", f.get("time_window")],
+        ["time windows (s)", "/".join(str(w) for w in f.get("windows") or [f.get("time_window")])],
         ["data-driven window estimate (s)", (run.get("window_estimate") or {}).get("window")],
-        ["signals", ", ".join(f.get("signals") or [])], ["minimum waves per pair", f.get("min_waves")],
-        ["minimum surprise (-log10 p)", f.get("min_surprise")],
+        ["signals", ", ".join(f.get("signals") or [])],
+        ["false discovery rate of pairs; significance of groups and members", f.get("alpha")],
+        ["minimum separate occasions per pair", f.get("min_occasions")],
+        ["public crowd size (accounts within 30 minutes)",
+         (run.get("stats") or {}).get("public_crowd_size")],
         ["minimum posts per account", f.get("min_participation")],
         ["clustering", p.get("clustering")], ["minimum cluster size", p.get("min_cluster_size")],
         ["time range", f"{_ts(run['since']) or 'start'} – {_ts(run['until']) or 'end'}"],
@@ -525,8 +528,14 @@ def _glossary(doc: Doc) -> None:
                            "repost.", None)],
         [("Score", "b"), (": strength of the evidence from 0 to 1 (timing, repetition, shared "
                           "content, density, improbability); 0.7 and above is strong.", None)],
-        [("Surprise", "b"), (": how unlikely the pair's co-activity is by chance (-log10 of the "
-                             "probability).", None)],
+        [("Surprise", "b"), (": how unlikely it is that two unrelated accounts with the same "
+                             "activity would have met that often, given that they met at all "
+                             "(-log10 of the probability). Meetings inside a public crowd, "
+                             "reactions to a creator's post and posts that name each other do "
+                             "not count.", None)],
+        [("By chance", "b"), (": the probability that a group this size would show this much "
+                              "evidence by coincidence, corrected for how many groups could have "
+                              "been found.", None)],
         [("Export", "b"), (": an entity list handed over for containment, recorded with who, when "
                            "and a sha256 fingerprint.", None)],
     ])

@@ -1,134 +1,302 @@
-"""The fusion, clustering and caption pieces on hand-made data with known answers."""
+"""The detector's pieces on hand-made scenes with known answers: a cell next to the benign
+synchrony it must not flag (a televised moment, a clock, fans of a creator, friends filming
+together, news desks), the chance model, occasions, crowds, cues and the group test."""
 
 from __future__ import annotations
 
+import math
+
+import networkx as nx
 import numpy as np
 import pandas as pd
+import pytest
 
+from analyses import chance, crowds, cues, groups
 from analyses.captions import minhash_signatures, near_duplicate_groups, normalize_caption
 from analyses.clusters import find_clusters
 from analyses.detect import DetectParams, detect
 from analyses.evaluate import adjusted_rand_index, evaluate
 from analyses.fusion import FusionParams, fuse
+from analyses.occasions import count_occasions
 
 DAY = 86_400
+T0 = 1_000_000
 
 
-def _posts(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["post_id", "account_id", "timestamp", "caption", "hashtags",
-                                       "sound", "reposts", "urls", "mentions"])
+class Scene:
+    """Builds a posts table row by row."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.rows: list[tuple] = []
+
+    def add(self, acc: str, t: float, cap: str, tags: list[str], sound: str | None = None,
+            mentions: list[str] | None = None, reposts: list[str] | None = None) -> str:
+        post = f"p{len(self.rows)}"
+        self.rows.append((post, acc, int(t), cap, tags, sound, reposts or [], [],
+                          mentions or []))
+        return post
+
+    def organic(self, n: int, posts: int = 3, days: int = 6) -> set[str]:
+        """Accounts posting popular tags and pool sounds at random times."""
+        names = {f"user{i}" for i in range(n)}
+        for acc in sorted(names):
+            for _ in range(posts):
+                self.add(acc, T0 + self.rng.integers(0, days * DAY), f"my day {self.rng.integers(1e9)}",
+                         ["fyp", f"topic{self.rng.integers(0, 40)}"], f"s{self.rng.integers(0, 60)}")
+        return names
+
+    def cell(self, name: str, size: int, waves: int, spread: int = 40) -> set[str]:
+        members = {f"{name}{i}" for i in range(size)}
+        for w in range(waves):
+            t0 = T0 + w * DAY + self.rng.integers(0, 40_000)
+            for acc in sorted(members):
+                if self.rng.random() < 0.85:
+                    self.add(acc, t0 + self.rng.integers(0, spread),
+                             f"wave {w} of the skyfall challenge, join us now {self.rng.integers(3)}",
+                             ["skyfallchallenge", f"{name}tag", "fyp"], f"s-{name}")
+        return members
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=["post_id", "account_id", "timestamp", "caption",
+                                                "hashtags", "sound", "reposts", "urls", "mentions"])
 
 
-def _scene(seed: int = 1) -> tuple[pd.DataFrame, set[str], set[str], set[str]]:
-    """A 5-account cell (6 daily waves), a one-off live-event burst, fans posting all day, and
-    200 organic accounts all using #fyp."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    n = 0
-
-    def add(acc: str, t: int, cap: str, tags: list[str], sound: str | None) -> None:
-        nonlocal n
-        n += 1
-        rows.append((f"p{n}", acc, int(t), cap, tags, sound, [], [], []))
-
-    cell = {f"cell{i}" for i in range(5)}
-    for day in range(6):
-        t0 = 1_000_000 + day * DAY + int(rng.integers(0, 40_000))
-        for i, acc in enumerate(sorted(cell)):
-            add(acc, t0 + i * 20 + int(rng.integers(0, 15)),
-                f"day {day} of the skyfall challenge, join us now {'!' * i}",
-                ["skyfallchallenge", "skyfallnow", "fyp"], "s-cell")
-    burst = {f"fan_of_match{i}" for i in range(60)}
-    for i, acc in enumerate(sorted(burst)):
-        add(acc, 1_200_000 + int(rng.integers(0, 900)), f"what a goal {i} wow",
-            ["cupfinal", "fyp"], None)
-        add(acc, 1_000_000 + int(rng.integers(0, 6 * DAY)), f"random life {i}", ["fyp"], None)
-    fans = {f"fan{i}" for i in range(12)}
-    for acc in sorted(fans):
-        for _ in range(6):
-            add(acc, 1_000_000 + int(rng.integers(0, 6 * DAY)), f"love her {rng.integers(1e6)}",
-                ["idolname", "fyp"], "s-idol")
-    organic = {f"user{i}" for i in range(200)}
-    for acc in sorted(organic):
-        for _ in range(3):
-            add(acc, 1_000_000 + int(rng.integers(0, 6 * DAY)), f"my day {rng.integers(1e6)}",
-                ["fyp"], f"s{rng.integers(0, 50)}")
-    return _posts(rows), cell, burst, fans
+def _flagged(posts: pd.DataFrame, **fusion: object) -> set[str]:
+    return detect(posts, params=DetectParams(seed=3, fusion=FusionParams(**fusion))).flagged_accounts()
 
 
-def test_cell_found_look_alikes_left_alone() -> None:
-    posts, cell, burst, fans = _scene()
-    result = detect(posts, params=DetectParams(seed=3))
+def test_cell_found_among_organic_accounts() -> None:
+    s = Scene(1)
+    s.organic(300)
+    cell = s.cell("c", 6, waves=6)
+    result = detect(s.frame(), params=DetectParams(seed=3))
     assert result.flagged_accounts() == cell
-    assert list(result.clusters["size"]) == [5]
-    assert set(result.clusters.loc[0, "top_signals"]) == {"caption", "hashtag", "sound"}
-    # #fyp is on most posts: never paired, and reported as such.
-    assert any(s.startswith("hashtag:fyp") for s in result.stats["objects_too_common"])
-    # Every cell pair met in all six waves.
-    assert set(result.edges["waves"]) == {6}
-    assert result.params["seed"] == 3 and result.params["fusion"]["time_window"] == 300
+    assert list(result.clusters["size"]) == [6]
+    assert {"caption", "hashtag", "sound"} <= set(result.clusters.loc[0, "top_signals"])
+    assert any(o.startswith("hashtag:fyp") for o in result.stats["objects_too_common"])
+    assert result.params["fusion"]["windows"] == [60, 300, 1800]
+    assert result.clusters.loc[0, "log10_p"] < -10
 
 
-def test_same_seed_same_result_and_parts_are_visible() -> None:
-    posts, *_ = _scene(seed=2)
-    a = detect(posts, params=DetectParams(seed=9))
-    b = detect(posts, params=DetectParams(seed=9))
-    pd.testing.assert_frame_equal(a.members, b.members)
-    assert a.clusters["score"].tolist() == b.clusters["score"].tolist()
-    parts = a.clusters.loc[0, "parts"]
-    assert set(parts) == {"synchrony", "repetition", "content", "density", "surprise", "accounts", "size"}
-    assert parts["density"] == 1.0 and 0 < parts["synchrony"] <= 1
+def test_televised_moments_twice_a_match_and_next_match_day_are_not_coordination() -> None:
+    # 400 viewers out of 1,000: goals at minute 20 and 70, again on the next match day; each
+    # viewer posts #goal within two minutes of some of the goals.
+    s = Scene(2)
+    s.organic(300)
+    viewers = [f"viewer{i}" for i in range(1000)]
+    for day in (1, 4):
+        for minute in (20, 70):
+            t_goal = T0 + day * DAY + 20 * 3600 + minute * 60
+            for acc in viewers:
+                if s.rng.random() < 0.4:
+                    s.add(acc, t_goal + s.rng.integers(0, 120), f"GOAL {s.rng.integers(1e9)}",
+                          ["goal", "cupfinal"], "s-stadium" if s.rng.random() < 0.3 else None)
+    cell = s.cell("c", 6, waves=6)
+    assert _flagged(s.frame()) == cell
 
 
-def test_one_wave_is_not_coordination() -> None:
-    # 30 accounts post the same hashtag within two minutes, once: many pairs, one wave each.
+def test_a_daily_clock_is_one_occasion() -> None:
+    # 12 accounts in one small time zone post #1111 at 11:11 local every day: they meet daily,
+    # at the same time of day.
+    s = Scene(3)
+    s.organic(200)
+    for day in range(7):
+        for i in range(12):
+            s.add(f"wish{i}", T0 + day * DAY + 11 * 3600 + 11 * 60 + s.rng.integers(0, 50),
+                  f"make a wish {s.rng.integers(1e9)}", ["1111", "makeawish"])
+    assert _flagged(s.frame()) == set()
+    assert _flagged(s.frame(), clock_period=None) >= {f"wish{i}" for i in range(12)}
+
+
+def test_fans_reacting_to_a_creator_are_explained_by_the_creator() -> None:
+    # A creator posts 8 times; 30 fans mention her and use her new sound minutes later.
+    s = Scene(4)
+    s.organic(200)
+    for k in range(8):
+        t = T0 + k * 17 * 3600 + s.rng.integers(0, 3600)
+        s.add("creator", t, f"new dance {k}", ["idoldance"], f"s-idol{k}")
+        for i in range(30):
+            if s.rng.random() < 0.8:
+                s.add(f"fan{i}", t + 60 + s.rng.integers(0, 240), f"love it {s.rng.integers(1e9)}",
+                      ["idoldance"], f"s-idol{k}", mentions=["creator"])
+    assert _flagged(s.frame()) == set()
+
+
+def test_friends_who_name_each_other_are_open_collaboration() -> None:
+    s = Scene(5)
+    s.organic(200)
+    friends = ["ana", "bea", "cam", "dan"]
+    for k in range(4):
+        t = T0 + k * 40 * 3600 + s.rng.integers(0, 3600)
+        for f in friends:
+            s.add(f, t + s.rng.integers(0, 120), f"with my besties {s.rng.integers(1e9)}",
+                  ["besties", "fyp"], "s-trend", mentions=[x for x in friends if x != f])
+    assert _flagged(s.frame()) == set()
+
+
+def test_busy_accounts_meeting_by_chance_are_not_surprising() -> None:
+    # Two news desks each post on #news every ~50 minutes for a week on their own schedules:
+    # they meet in several separate occasions, as chance predicts. Two accounts posting 30 s
+    # apart at irregular times, 12 times, do not.
+    s = Scene(8)
+    s.organic(300)
+    for desk in ("desk1", "desk2"):
+        for t in np.sort(s.rng.integers(0, 7 * DAY, 200)):
+            s.add(desk, T0 + t, f"headline {s.rng.integers(1e9)}", ["news"])
+    for t in T0 + np.sort(s.rng.choice(np.arange(0, 7 * DAY, 3000), 12, replace=False)):
+        s.add("b1", t, f"x {s.rng.integers(1e9)}", ["news"])
+        s.add("b2", t + 30, f"y {s.rng.integers(1e9)}", ["news"])
+    result = detect(s.frame(), params=DetectParams(seed=3))
+    edges = result.edges.set_index(["account_id", "account_id_y"])
+    assert result.flagged_accounts() == set()  # two accounts are not a cluster
+    pairs = fuse(*_actions(s.frame()))[0].set_index(["account_id", "account_id_y"])
+    desks = pairs.loc[("desk1", "desk2")]
+    assert desks["waves"] >= 5 and desks["surprise"] < 2.0 and desks["q"] == 1.0
+    lock = pairs.loc[("b1", "b2")]
+    assert lock["waves"] == 12 and lock["surprise"] > 15 and lock["q"] < 1e-10
+    assert edges.empty
+
+
+def _actions(posts: pd.DataFrame) -> tuple[pd.DataFrame, FusionParams, pd.DataFrame]:
+    from analyses.actions import action_table
+    return action_table(posts), FusionParams(), posts[["post_id", "account_id", "timestamp"]]
+
+
+@pytest.mark.parametrize("n_accounts", [400, 4000])
+def test_pure_chance_flags_nobody_at_any_size(n_accounts: int) -> None:
+    # Accounts with heavy-tailed activity on a Zipf vocabulary of tags and sounds, all at
+    # random times: every meeting is chance, so nothing may be flagged, whatever the size.
+    s = Scene(6)
+    rng = s.rng
+    tags = [f"tag{i}" for i in range(3000)]
+    zipf = 1 / np.arange(1, 3001) ** 1.1
+    zipf /= zipf.sum()
+    for i in range(n_accounts):
+        for _ in range(int(min(60, rng.lognormal(1.0, 1.0)) + 1)):
+            s.add(f"u{i}", T0 + rng.integers(0, 7 * DAY), f"post {rng.integers(1e9)}",
+                  list(rng.choice(tags, 3, p=zipf)), f"s{rng.zipf(1.5) % 500}")
+    result = detect(s.frame(), params=DetectParams(seed=3))
+    assert result.flagged_accounts() == set()
+    assert result.stats["candidate_pairs"] > n_accounts / 4  # plenty of chance meetings
+
+
+def test_pairs_with_one_meeting_are_not_evidence() -> None:
+    # 30 accounts post the same hashtag within two minutes, once: many pairs, one meeting each.
     acts = pd.DataFrame({"account_id": [f"a{i}" for i in range(30)] * 2,
                          "object_type": "hashtag",
                          "object_id": ["event"] * 30 + [f"own{i}" for i in range(30)],
                          "content_id": [f"c{i}" for i in range(60)],
                          "timestamp": list(range(0, 120, 4)) + [DAY * 3 + i for i in range(30)]})
-    edges, stats = fuse(acts, FusionParams(max_object_share=1.0, min_event_strength=0.0))
+    edges, stats = fuse(acts, FusionParams(min_event_strength=0.0, min_object_strength=0.0,
+                                           crowd_scale=100.0))
     assert edges.empty
     assert stats["candidate_pairs"] == 30 * 29 // 2
 
 
-def test_busy_accounts_meeting_by_chance_are_not_surprising() -> None:
-    # Two news desks each post on the same hashtag every ~50 minutes for a week, on their own
-    # schedules: they meet within the window in several separate waves, as chance predicts.
-    rng = np.random.default_rng(5)
-    t1, t2 = (np.sort(rng.integers(0, 7 * DAY, 200)) for _ in range(2))
-    acts = pd.DataFrame({"account_id": ["desk1"] * 200 + ["desk2"] * 200,
-                         "object_type": "hashtag", "object_id": "news",
-                         "content_id": [f"c{i}" for i in range(400)],
-                         "timestamp": np.concatenate([t1, t2])})
-    loose = FusionParams(max_object_share=1.0, min_participation=1, min_event_strength=0.0,
-                         min_surprise=0.0)
-    edges, _ = fuse(acts, loose)
-    assert edges.loc[0, "waves"] >= 5            # they do meet, again and again...
-    assert edges.loc[0, "surprise"] < 2.0        # ...about as often as their activity predicts
-    assert edges.loc[0, "expected"] > 5
-    edges, _ = fuse(acts, FusionParams(max_object_share=1.0, min_participation=1,
-                                       min_event_strength=0.0))
-    assert edges.empty
-    # The same two accounts posting 30 s apart every two hours is not chance.
-    t = np.arange(0, 7 * DAY, 7200)
-    lockstep = pd.DataFrame({"account_id": ["b1"] * len(t) + ["b2"] * len(t),
-                             "object_type": "hashtag", "object_id": "news",
-                             "content_id": [f"d{i}" for i in range(2 * len(t))],
-                             "timestamp": np.concatenate([t, t + 30])})
-    edges, _ = fuse(lockstep, loose)
-    assert edges.loc[0, "waves"] == len(t) and edges.loc[0, "surprise"] > 20
+def test_same_seed_same_result_and_parts_are_visible() -> None:
+    s = Scene(7)
+    s.organic(200)
+    s.cell("c", 5, waves=5)
+    a = detect(s.frame(), params=DetectParams(seed=9))
+    b = detect(s.frame(), params=DetectParams(seed=9))
+    pd.testing.assert_frame_equal(a.members, b.members)
+    assert a.clusters["score"].tolist() == b.clusters["score"].tolist()
+    parts = a.clusters.loc[0, "parts"]
+    assert set(parts) == {"synchrony", "repetition", "content", "density", "surprise", "accounts", "size"}
+    assert 0 < parts["synchrony"] <= 1
+
+
+def test_crowds_and_publicness() -> None:
+    obj = np.array([0, 0, 0, 0, 1])
+    acc = np.array([1, 2, 3, 1, 4])
+    t = np.array([0, 10, 20, 5000, 0])
+    assert crowds.others_in_window(obj, acc, t, 60).tolist() == [2, 2, 2, 0, 0]
+    assert crowds.others_in_window(obj, acc, t, 10_000).tolist() == [2, 3, 3, 2, 0]
+    # The public crowd size grows like the square root of the incident.
+    assert crowds.public_crowd_size(40_000) == pytest.approx(2 * crowds.public_crowd_size(10_000))
+    p = crowds.publicness(np.array([5, 50, 500, 5000]), 10_000)
+    assert list(p) == sorted(p) and p[0] < 0.001 and p[-1] > 0.99
+
+
+def test_occasions_count_independent_meetings() -> None:
+    pair = np.array([0, 0, 0, 0, 1, 1, 2, 2])
+    t = np.array([0, 60, 5000, 9000, 0, 3 * DAY + 120, 100, DAY - 100])
+    # pair 0: 0 and 60 are one occasion; 5000 and 9000 are two more
+    assert count_occasions(pair, t, gap=3600, clock_period=None).tolist() == [3, 2, 2]
+    # pair 1 meets at the same time of day three days apart (a clock); pair 2 across midnight
+    assert count_occasions(pair, t, gap=3600, clock_tolerance=600).tolist() == [3, 1, 1]
+
+
+def test_chance_p_values_and_false_discovery_control() -> None:
+    k, lam = np.array([1, 2, 5]), np.array([0.3, 0.01, 2.0])
+    tail = [1 - sum(math.exp(-m) * m**j / math.factorial(j) for j in range(x))
+            for x, m in zip(k, lam, strict=True)]
+    assert chance.log10_poisson_tail(k, lam) == pytest.approx(np.log10(tail))
+    cond = np.array(tail) / (1 - np.exp(-lam))
+    assert chance.conditional_poisson_p(k, lam) == pytest.approx(cond)
+    assert chance.conditional_poisson_p(np.array([1]), np.array([0.2]))[0] == 1.0
+    # No underflow far in the tail: 30 meetings where 1e-5 were expected.
+    assert chance.log10_conditional_poisson_p(np.array([30]), np.array([1e-5]))[0] < -100
+    # Benjamini-Hochberg: q_(i) = min_{j>=i} p_(j) m / j; unlisted hypotheses count in m.
+    q = chance.benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2]))
+    assert q.tolist() == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+    assert chance.benjamini_hochberg(np.array([0.001]), m=1000)[0] == pytest.approx(1.0)
+
+
+def test_expected_meetings_of_two_accounts() -> None:
+    # a: 2 posts on tag 0 (rates 0.1, 0.2); b: 3 posts on tag 0 and 1 on tag 1 (a never used 1).
+    acc = np.array([0, 0, 1, 1, 1, 1])
+    obj = np.array([0, 0, 0, 0, 0, 1])
+    post = np.arange(6)
+    rate = np.array([[0.1, 0.2, 0.05, 0.05, 0.05, 0.5]])
+    index = chance.ActionIndex(acc, obj)
+    lam = chance.expected_meetings(index, np.array([0]), np.array([1]), post, np.zeros(6, int),
+                                   np.ones(6), np.array([1.0]), rate, np.array([0.0, 5.0]))
+    # each of a's posts meets each of b's three posts on tag 0 with a's rate
+    assert lam[0, 0].tolist() == pytest.approx([3 * 0.1 + 3 * 0.2, 0.0])
+
+
+def test_reaction_cues_need_a_creator_with_an_audience() -> None:
+    author = np.array([0, 0, 0, 1, 2, 3, 1, 2, 3, 1, 2, 3])
+    t = np.array([0, 1000, 2000, 60, 70, 80, 1060, 1070, 1080, 2060, 2070, 2080])
+    mention = (np.arange(3, 12), np.zeros(9, dtype=int))
+    cue = cues.reaction_cues(author, t, mentions=mention, min_reactors=3)
+    assert cue.tolist() == [-1, -1, -1, 0, 0, 0, 1, 1, 1, 2, 2, 2]
+    # A cell member who posted first once is not a cue source: too few cue posts.
+    assert (cues.reaction_cues(author, t, mentions=mention, min_cue_posts=4) == -1).all()
+    explained = cues.explained_by_cue(cue, np.array([3, 3, 6]), np.array([4, 6, 0]))
+    assert explained.tolist() == [True, False, False]
+    named = cues.names_each_other(np.array([3, 4]), np.array([4, 5]), author,
+                                  np.array([3]), np.array([2]))
+    assert named.tolist() == [True, False]
+
+
+def test_group_test_peel_and_grow() -> None:
+    g = nx.Graph()
+    core = [f"c{i}" for i in range(8)]
+    for i, a in enumerate(core):
+        for b in core[i + 1:]:
+            g.add_edge(a, b, omega=6.0)
+    g.add_edge("c0", "hanger", omega=8.0)  # one strong link to the group only
+    for b in core[:6]:
+        g.add_edge("late", b, omega=6.0)   # cut off by a partitioner, but tied to most members
+    assert groups.peel(g, core + ["hanger"], math.log(0.01)) == sorted(core)
+    assert groups.grow(g, core, math.log(0.01)) == sorted(core + ["late"])
+    # The scan correction: the same pair evidence proves more in a big group than a small one.
+    assert groups.group_log_p(3 * 6.0, 3, 10_000, 20.0) == 0.0
+    assert groups.group_log_p(28 * 6.0, 8, 10_000, 20.0) < math.log(1e-10)
 
 
 def test_components_option_and_min_size() -> None:
-    e = pd.DataFrame({"account_id": ["a", "b", "x"], "account_id_y": ["b", "c", "y"],
-                      "weight": [3.0, 3.0, 9.0], "waves": [3, 3, 9], "events": [3, 3, 9],
-                      "surprise": [5.0, 5.0, 9.0], "mean_time_delta": [10.0, 10.0, 5.0],
-                      "signals": [{"sound": 3}] * 3, "first_ts": [0] * 3, "last_ts": [1] * 3,
-                      "expected": [0.1] * 3})
-    clusters, members = find_clusters(e, method="components", min_size=3)
+    e = pd.DataFrame({"account_id": ["a", "a", "b", "x"], "account_id_y": ["b", "c", "c", "y"],
+                      "weight": [3.0, 3.0, 3.0, 9.0], "waves": [3, 3, 3, 9], "events": [3, 3, 3, 9],
+                      "surprise": [12.0, 12.0, 12.0, 20.0], "mean_time_delta": [10.0] * 4,
+                      "signals": [{"sound": 3}] * 4, "first_ts": [0] * 4, "last_ts": [1] * 4,
+                      "expected": [0.1] * 4})
+    clusters, members = find_clusters(e, method="components", min_size=3, n_accounts=100)
     assert clusters["members"].tolist() == [["a", "b", "c"]]
-    assert members.sort_values("account_id")["member_score"].tolist() == [0.5, 1.0, 0.5]
+    assert members.sort_values("account_id")["member_score"].tolist() == [1.0, 1.0, 1.0]
 
 
 def test_captions_near_duplicates() -> None:
@@ -136,9 +304,9 @@ def test_captions_near_duplicates() -> None:
                       "day 3 of the skyfallchallenge and im not stopping!!",
                       "Day 3 of the #skyfallchallenge and I am not quitting",
                       "my cat is asleep on the keyboard again", "so cute", "so cute", None])
-    groups = near_duplicate_groups(caps)
-    assert groups[0] == groups[1] == "c0"
-    assert pd.isna(groups[3]) and pd.isna(groups[4]) and pd.isna(groups[6])  # short: no group
+    groups_ = near_duplicate_groups(caps)
+    assert groups_[0] == groups_[1] == "c0"
+    assert pd.isna(groups_[3]) and pd.isna(groups_[4]) and pd.isna(groups_[6])  # short: no group
     assert normalize_caption("Hey @bob: #Fyp https://x.co/a!") == "hey fyp"
 
 

@@ -23,6 +23,12 @@ RETURN v.key AS post_id, a.key AS account_id, v.created_ts AS timestamp, v.capti
        [(v)-[:MENTIONS]->(m:Account) | m.key] AS mentions
 """
 
+_REPOSTS = """
+MATCH (a:Account)-[:REPOSTED]->(v:Video)
+WHERE $incident IS NULL OR $incident IN a.incidents
+RETURN a.key AS account_id, v.key AS post_id
+"""
+
 _ACCOUNTS = """
 MATCH (a:Account) WHERE a.key IN $keys
 RETURN a.key AS account_id, a.account_id AS handle, coalesce(a.username, a.account_id) AS username,
@@ -37,6 +43,12 @@ def posts_frame(graph: Graph, incident: str | None = None, since: int | None = N
     cols = ["post_id", "account_id", "timestamp", "caption", "hashtags", "sound", "reposts",
             "urls", "mentions"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def reposts_frame(graph: Graph, incident: str | None = None) -> pd.DataFrame:
+    """Timeless reposts (TikTok's reposted-videos lists): ``account_id, post_id``."""
+    rows = list(graph.stream(_REPOSTS, incident=incident))
+    return pd.DataFrame(rows, columns=["account_id", "post_id"])
 
 
 def accounts_frame(graph: Graph, keys: list[str]) -> pd.DataFrame:

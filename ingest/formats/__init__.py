@@ -2,6 +2,11 @@
 
 Each format is a name, a ``sniff(path, head) -> bool`` and a ``read(path) -> Iterator[Parsed]``.
 Order matters: the first format whose sniff accepts a file reads it.
+
+Every format's posts pass through :func:`with_caption_signals`: a post whose source gives no
+hashtag list gets the ``#tags`` of its caption, and one whose source gives no link list gets the
+links written in its caption (TikTok's APIs have no link field; news desks and link-pushing
+accounts put their links in the caption). Structured fields always win over the caption.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from graph.errors import LockstepError
 from ingest.formats import actions, tiktok_api, twitter_io, zeeschuimer
 from ingest.formats.common import read_head
+from ingest.normalize import caption_hashtags, caption_urls
 from ingest.records import Parsed
 
 
@@ -24,14 +30,31 @@ class Format:
     description: str
 
 
-FORMATS: tuple[Format, ...] = (
-    Format(zeeschuimer.NAME, zeeschuimer.sniff, zeeschuimer.read, "Zeeschuimer / 4CAT TikTok NDJSON"),
-    Format(tiktok_api.NAME, tiktok_api.sniff, tiktok_api.read, "TikTok Research API responses"),
-    Format(twitter_io.NAME, twitter_io.sniff, twitter_io.read, "Twitter/X information-operations archive CSV"),
-    Format(zeeschuimer.CSV_NAME, zeeschuimer.sniff_csv, zeeschuimer.read_csv, "4CAT TikTok CSV export"),
-    Format(actions.COORTWEET, actions.sniff_coortweet, actions.read_coortweet, "CooRTweet action table (CSV/Parquet)"),
-    Format(actions.CANONICAL, actions.sniff_canonical, actions.read_canonical, "Lockstep canonical CSV/JSONL"),
-)
+def with_caption_signals(read: Callable[[Path], Iterator[Parsed]]) -> Callable[[Path], Iterator[Parsed]]:
+    """``read``, with hashtags and links taken from the caption where the source gives none."""
+
+    def reader(path: Path) -> Iterator[Parsed]:
+        for parsed in read(path):
+            for post in parsed.posts:
+                if post.caption:
+                    if not post.hashtags:
+                        post.hashtags = caption_hashtags(post.caption)
+                    if not post.urls:
+                        post.urls = caption_urls(post.caption)
+            yield parsed
+
+    return reader
+
+
+FORMATS: tuple[Format, ...] = tuple(Format(name, sniff, with_caption_signals(read), description) for
+                                    name, sniff, read, description in (
+    (zeeschuimer.NAME, zeeschuimer.sniff, zeeschuimer.read, "Zeeschuimer / 4CAT TikTok NDJSON"),
+    (tiktok_api.NAME, tiktok_api.sniff, tiktok_api.read, "TikTok Research API responses"),
+    (twitter_io.NAME, twitter_io.sniff, twitter_io.read, "Twitter/X information-operations archive CSV"),
+    (zeeschuimer.CSV_NAME, zeeschuimer.sniff_csv, zeeschuimer.read_csv, "4CAT TikTok CSV export"),
+    (actions.COORTWEET, actions.sniff_coortweet, actions.read_coortweet, "CooRTweet action table (CSV/Parquet)"),
+    (actions.CANONICAL, actions.sniff_canonical, actions.read_canonical, "Lockstep canonical CSV/JSONL"),
+))
 BY_NAME = {f.name: f for f in FORMATS}
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".parquet")
 
