@@ -47,13 +47,18 @@ def frames_from_files(paths: Iterable[str | Path], fmt: str | None = None) -> Fr
             for p in parsed.posts:
                 if p.created_ts is None or p.author is None:
                     continue
-                posts[p.key] = {
+                row = {
                     "post_id": p.key, "account_id": account_key(p.platform, p.author),
                     "timestamp": p.created_ts, "caption": p.caption, "hashtags": p.hashtags,
                     "sound": f"{p.platform}:{p.sound_id}" if p.sound_id else None,
                     "reposts": [post_key(p.platform, t) for t, _ in p.reposts],
                     "urls": p.urls, "mentions": [account_key(p.platform, m) for m in p.mentions],
                 }
+                # As the graph's MERGE: a later copy (a repost list's bare video) adds what it
+                # has and never erases what an earlier one said.
+                old = posts.get(p.key)
+                posts[p.key] = row if old is None else {
+                    k: v if v not in (None, [], "") else old[k] for k, v in row.items()}
     post_df = pd.DataFrame(list(posts.values()))
     acc_df = pd.DataFrame(list(accounts.values()))
     if not post_df.empty:
