@@ -170,6 +170,9 @@ def find_clusters(
     if g.number_of_nodes() == 0:
         return _empty_clusters(), _empty_members()
     n_accounts = n_accounts or g.number_of_nodes()
+    g = groups.prune(g, math.log(alpha))
+    if g.number_of_nodes() == 0:
+        return _empty_clusters(), _empty_members()
     communities = _partition(g, method, resolution, seed)
     found = significant_groups(g, communities, n_accounts, mean_degree, alpha, min_size)
     rows, member_rows = [], []

@@ -240,11 +240,14 @@ def window_pairs(
     time_window: int,
     account: np.ndarray,
     *,
+    max_following: int | None = None,
     max_pairs_per_chunk: int = DEFAULT_MAX_PAIRS_PER_CHUNK,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row-index pairs ``(a, b)`` with the same ``group`` code, ``|t[a] - t[b]| <= time_window``
     and different ``account`` codes; ``t[a] <= t[b]``. The engine of :func:`co_action_pairs` on
     integer codes, for callers that keep everything as codes (no DataFrame is built).
+    ``max_following``: each row pairs with at most that many rows after it in time (its nearest
+    ones), so a row in a crowd of any size has at most about twice that many partners.
 
     >>> a, b = window_pairs(np.array([0, 0, 0, 1]), np.array([0, 30, 100, 5]), 60,
     ...                     np.array([7, 8, 8, 9]))
@@ -259,6 +262,8 @@ def window_pairs(
     order = order.astype(it, copy=False)
     cnt = hi - np.arange(n) - 1
     del hi
+    if max_following is not None:
+        np.minimum(cnt, max_following, out=cnt)
     acc_s = np.asarray(account)[order]
     cum = np.cumsum(cnt)
     a_parts: list[np.ndarray] = []

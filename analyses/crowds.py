@@ -16,7 +16,8 @@ For an action of account ``i`` on object ``o`` at time ``t`` and a half-width ``
     the *local intensity* of the object, the inhomogeneous-in-time part of the chance model;
 ``publicness(crowd_w)``
     how likely the crowd is a *public* one (a televised moment, a clock, a viral minute) rather
-    than a private group: ``c^h / (c^h + c_pub^h)`` with ``c_pub = crowd_scale * sqrt(N)``
+    than a private group: ``c^h / (c^h + c_pub^h)`` with ``c_pub = crowd_scale * sqrt(N)`` and
+    ``h`` = 12 (at 0.6 ``c_pub`` a crowd is private, at 1.5 ``c_pub`` public)
     (``N`` accounts in the incident). Private groups (cells of 3 to a few hundred) do not grow
     with the incident; public crowds grow with the audience, so the crossover sits between
     them and grows like the square root of the incident (``crowd_scale`` 2.2: 100 accounts in a
@@ -70,11 +71,11 @@ def others_in_window(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, window: in
 
 
 def publicness(crowd: np.ndarray, n_accounts: int, crowd_scale: float = 2.2,
-               sharpness: float = 3.0) -> np.ndarray:
+               sharpness: float = 12.0) -> np.ndarray:
     """How likely a crowd of this size is public (0: a private group, 1: a public crowd).
 
-    >>> publicness(np.array([10, 100, 1000]), 2_000).round(3).tolist()
-    [0.001, 0.512, 0.999]
+    >>> publicness(np.array([10, 50, 100, 200, 1000]), 2_000).round(3).tolist()
+    [0.0, 0.0, 0.549, 1.0, 1.0]
     """
     c_pub = crowd_scale * np.sqrt(max(n_accounts, 1))
     c = np.asarray(crowd, dtype=np.float64)

@@ -79,8 +79,8 @@ class FusionParams:
     rhythm_horizon: int = 43_200
     crowd_scale: float = 2.2
     crowd_horizon: int = 1800
-    max_partners: int = 100
-    crowd_sharpness: float = 3.0
+    max_partners: int = 40
+    crowd_sharpness: float = 12.0
     cue_horizon: int = 21_600
     alpha: float = 0.01
     min_occasions: int = 2
@@ -249,17 +249,15 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     # crowd's own share) and proves nothing, and its pairs are the costliest of all.
     private = public < 0.5
     stats["public_actions"] = int((~private).sum())
-    out["pairs"] = {}
+    out["pairs"] = np.flatnonzero(private)
     for w in p.windows:
         crowd = crowds.others_in_window(c.obj, c.acc, c.t, w)
-        # An action looks for partners among at most max_partners others at each window: with
-        # more around it, that window is too wide for that moment (a tighter one is used), and
-        # the pairs to look at would grow with the square of the incident.
-        ok = private & (crowd <= p.max_partners)
-        out["pairs"][w] = np.flatnonzero(ok)
-        out["rate"][w] = np.where(ok, chance.chance_rate(
+        # Only the nearest max_partners on each side are paired (see _meetings): in a crowd of
+        # c, a given pair that meets is looked at with probability about 2 max_partners / c.
+        looked_at = np.minimum(1.0, 2.0 * p.max_partners / np.maximum(crowd, 1))
+        out["rate"][w] = np.where(private, looked_at * chance.chance_rate(
             crowd / denom, share_h, public, w, p.rhythm_horizon), 0.0)
-        stats[f"crowded_actions_{w}s"] = int((private & ~ok).sum())
+        stats[f"crowded_actions_{w}s"] = int((private & (crowd > 2 * p.max_partners)).sum())
     out["index"] = chance.ActionIndex(c.acc, c.obj)
     return out
 
@@ -267,8 +265,11 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
 def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np.ndarray,
               stats: dict[str, Any]) -> dict[str, np.ndarray]:
     """The counted meetings (events) of one window, as code arrays."""
-    rows = rates["pairs"][w]
-    ra, rb = window_pairs(c.obj[rows], c.t[rows], w, c.acc[rows],
+    # Each action meets at most its max_partners nearest others in time at each window: in a
+    # crowd of hundreds the pairs would grow with the square of the incident, and the chance
+    # model still counts every pair that could have met (the test only gets more cautious).
+    rows = rates["pairs"]
+    ra, rb = window_pairs(c.obj[rows], c.t[rows], w, c.acc[rows], max_following=p.max_partners,
                           max_pairs_per_chunk=p.max_pairs_per_chunk)
     ra, rb = rows[ra], rows[rb]
     stats[f"co_actions_{w}s"] = int(len(ra))

@@ -124,3 +124,28 @@ def grow(g: nx.Graph, core: Iterable[str], log_alpha: float, taken: set[str] | N
         if member_log_p(pull[best], len(members) + 1, len(members) + len(pull)) > log_alpha:
             return sorted(members)
         members.add(best)
+
+
+def prune(g: nx.Graph, log_alpha: float, weight: str = "omega") -> nx.Graph:
+    """The subgraph of accounts that could pass a member test in some group: an account whose
+    whole evidence falls short of what the smallest group (two partners, three candidates)
+    needs can never be a member, so it is removed, and so on until none is (like a k-core).
+    The partitioner then works on the few accounts with real evidence."""
+    need = 0.0
+    while member_log_p(need, 3, 3) > log_alpha:
+        need += 0.25
+    strength = dict(g.degree(weight=weight))
+    drop = [n for n, s in strength.items() if s < need]
+    h = g.copy()
+    while drop:
+        nxt = set()
+        for n in drop:
+            if n not in h:
+                continue
+            for m, d in h[n].items():
+                strength[m] -= d[weight]
+                if strength[m] < need:
+                    nxt.add(m)
+            h.remove_node(n)
+        drop = [n for n in nxt if n in h]
+    return h

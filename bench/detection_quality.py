@@ -1,17 +1,29 @@
-"""Detection quality on generated incidents: Lockstep's defaults vs a CooRTweet-style baseline.
+"""Detection quality on incidents with a known answer: Lockstep, its previous release and a
+CooRTweet-style baseline, side by side, per benign look-alike class and per cell tactic.
 
-For each (seed, scale): generate an incident (``ingest.generate``), read it into DataFrames, run
+Two worlds, each at 10k, 100k and 1M videos:
 
-* **Lockstep**: ``analyses.detect.detect`` with its defaults (all signals fused, seed 42);
-* **baseline**: CooRTweet's method on one signal, as an investigator would run it: co-hashtag
-  actions, ``detect_groups(time_window=60, min_participation=2)``, then
-  ``coordinated_network(edge_weight=0.5)``; its connected components are the clusters;
+* ``generator``: ``lockstep generate`` (``samples/``), the world the defaults were developed on.
+  Seeds 5, 7 and 11 were used while developing; seeds 101-103 never were (held out).
+* ``heldout``: ``bench/heldout_world``, an independent world model written by a helper that never
+  read the detector (its own rhythms, time zones with daylight saving, cells of 3 to 400
+  accounts with their own tactics, its own look-alike classes), in TikTok Research API and
+  Zeeschuimer formats. Seed 1 was looked at while developing; seeds 11-13 never were.
 
-and score both against the planted cells (account-level precision, recall, F1, adjusted Rand
-index) and count the benign look-alikes each flags. Prints a markdown table.
+Methods, each in its own process on the same cached frames (so time and peak memory are its
+own): ``lockstep`` (this checkout, defaults, seed 42), ``previous`` (the detector of the
+previous release, commit ``PREVIOUS_RELEASE``, extracted with ``git archive``), ``coortweet``
+(co-hashtag actions, ``detect_groups(60 s, min_participation 2)``, ``coordinated_network(edge
+weight 0.5)``, components).
 
-    python bench/detection_quality.py                  # the default grid
-    python bench/detection_quality.py --grid 7:1,11:0.5
+    python bench/detection_quality.py                        # the whole grid (hours at 1M)
+    python bench/detection_quality.py --sizes 10000,100000   # without the 1M incidents
+    python bench/detection_quality.py --quick                # one small incident per world
+    python bench/detection_quality.py --json out.json --work /tmp/lockstep-quality
+
+Scores are account-level: precision and recall of the flagged accounts against the planted
+cells, F1, the adjusted Rand index of the clusters against the cells (``analyses.evaluate``),
+the share of each benign class that was flagged, and the recall of the cells of each tactic.
 """
 
 from __future__ import annotations
@@ -19,75 +31,184 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from analyses.actions import action_table  # noqa: E402
-from analyses.coaction import detect_groups  # noqa: E402
-from analyses.detect import DetectParams, detect  # noqa: E402
 from analyses.evaluate import evaluate  # noqa: E402
-from analyses.network import coordinated_network  # noqa: E402
-from ingest.frames import frames_from_files  # noqa: E402
-from ingest.generate import generate_incident  # noqa: E402
 
-GRID = [(7, 1.0), (11, 0.5), (3, 2.0), (5, 0.3), (23, 0.3), (29, 1.0), (19, 5.0)]
-BENIGN = ("event_burst", "fan_community", "meme_copiers", "news_accounts")
+PREVIOUS_RELEASE = "b33a273"  # the detector before the precision issue (#10)
+METHODS = ("lockstep", "previous", "coortweet")
+# (world, seed, videos, format, held out)
+GRID: list[tuple[str, int, int, str, bool]] = [
+    ("generator", 7, 10_000, "tiktok-api", False),
+    ("generator", 5, 100_000, "tiktok-api", False),
+    ("generator", 101, 10_000, "tiktok-api", True),
+    ("generator", 102, 10_000, "zeeschuimer", True),
+    ("generator", 103, 10_000, "tiktok-api", True),
+    ("generator", 101, 100_000, "tiktok-api", True),
+    ("generator", 102, 100_000, "tiktok-api", True),
+    ("generator", 101, 1_000_000, "tiktok-api", True),
+    ("heldout", 1, 10_000, "tiktok-api", False),
+    ("heldout", 11, 10_000, "tiktok-api", True),
+    ("heldout", 12, 10_000, "zeeschuimer", True),
+    ("heldout", 13, 10_000, "tiktok-api", True),
+    ("heldout", 11, 100_000, "tiktok-api", True),
+    ("heldout", 12, 100_000, "zeeschuimer", True),
+    ("heldout", 11, 1_000_000, "tiktok-api", True),
+]
+QUICK = [("generator", 101, 10_000, "tiktok-api", True), ("heldout", 11, 10_000, "tiktok-api", True)]
 
 
-def baseline(posts, signal: str = "hashtag") -> dict[str, int]:  # noqa: ANN001
-    acts = action_table(posts, signals=(signal,))
-    pairs = detect_groups(acts.rename(columns={"timestamp": "timestamp_share"})
-                          [["object_id", "account_id", "content_id", "timestamp_share"]],
-                          time_window=60, min_participation=2)
-    if pairs.empty:
-        return {}
-    _, accounts = coordinated_network(pairs, edge_weight=0.5)
-    return dict(zip(accounts["account_id"].astype(str), accounts["component"], strict=True))
+def generate(world: str, seed: int, videos: int, fmt: str, out: Path) -> None:
+    if (out / "ground_truth.json").exists():
+        return
+    if world == "generator":
+        from samples import generate_incident
+        generate_incident(out, seed=seed, scale=videos / 10_000, fmt=fmt)
+    else:
+        from bench.heldout_world import generate_world
+        generate_world(out, seed=seed, videos=videos, fmt=fmt)
+
+
+def frames(incident: Path) -> Path:
+    cache = incident / "frames"
+    if not (cache / "reposts.pkl").exists():
+        from ingest.frames import frames_from_files
+        f = frames_from_files([p for p in incident.iterdir() if p.name != "frames"])
+        cache.mkdir(exist_ok=True)
+        f.posts.to_pickle(cache / "posts.pkl")
+        f.accounts.to_pickle(cache / "accounts.pkl")
+        f.reposts.to_pickle(cache / "reposts.pkl")
+    return cache
+
+
+def previous_release(work: Path) -> Path:
+    """The previous release's ``analyses`` package, extracted once."""
+    target = work / f"previous-{PREVIOUS_RELEASE}"
+    if not (target / "analyses").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile() as tar:
+            subprocess.run(["git", "-C", str(ROOT), "archive", PREVIOUS_RELEASE, "analyses"],
+                           stdout=tar, check=True)
+            tar.seek(0)
+            with tarfile.open(fileobj=tar) as t:
+                t.extractall(target, filter="data")
+    return target
+
+
+def run_method(method: str, cache: Path, work: Path) -> dict[str, Any]:
+    out = cache / f"result-{method}.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "detect_runner.py"), method, str(cache), str(out)]
+    if method == "previous":
+        cmd.append(str(previous_release(work)))
+    subprocess.run(cmd, check=True)
+    return json.loads(out.read_text())
+
+
+def truth(incident: Path) -> dict[str, Any]:
+    gt = json.loads((incident / "ground_truth.json").read_text())
+    cells = {f"tiktok:{a}": c["cell_id"] for c in gt["cells"] for a in c["accounts"]}
+    tactics: dict[str, set[str]] = defaultdict(set)
+    for c in gt["cells"]:
+        for tac in c.get("tactics") or [c.get("rhythm", "cell")]:
+            tactics[tac] |= {f"tiktok:{a}" for a in c["accounts"]}
+    benign = {k: {f"tiktok:{a}" for a in v} for k, v in gt["benign"].items()}
+    return {"cells": cells, "tactics": tactics, "benign": benign}
+
+
+def score(found: dict[str, int], t: dict[str, Any]) -> dict[str, Any]:
+    s = evaluate(found, t["cells"])
+    flagged = set(found)
+    s["benign"] = {k: [len(v & flagged), len(v)] for k, v in t["benign"].items()}
+    look = set().union(*t["benign"].values()) if t["benign"] else set()
+    s["benign_share"] = round(len(look & flagged) / max(len(look), 1), 4)
+    s["tactics"] = {k: [len(v & flagged), len(v)] for k, v in t["tactics"].items()}
+    return s
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--grid", default=None, help="seed:scale,seed:scale,...")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lockstep-quality",
+                    help="where incidents and frames are cached (deterministic, reused)")
+    ap.add_argument("--sizes", default=None, help="only these sizes (videos, comma-separated)")
+    ap.add_argument("--worlds", default="generator,heldout")
+    ap.add_argument("--methods", default=",".join(METHODS))
+    ap.add_argument("--quick", action="store_true", help="one small held-out incident per world")
+    ap.add_argument("--json", type=Path, default=None, help="write every figure here too")
     args = ap.parse_args()
-    grid = [(int(a), float(b)) for a, b in (x.split(":") for x in args.grid.split(","))] \
-        if args.grid else GRID
+    grid = QUICK if args.quick else GRID
+    sizes = {int(x) for x in args.sizes.split(",")} if args.sizes else None
+    worlds = set(args.worlds.split(","))
+    methods = [m for m in args.methods.split(",") if m]
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for seed, scale in grid:
-            inc = Path(tmp) / f"inc-{seed}-{scale}"
-            generate_incident(inc, seed=seed, scale=scale)
-            gt = json.loads((inc / "ground_truth.json").read_text())
-            truth = {f"tiktok:{a}": c["cell_id"] for c in gt["cells"] for a in c["accounts"]}
-            benign = {k: {f"tiktok:{a}" for a in gt["benign"][k]} for k in BENIGN}
-            posts, accounts = frames_from_files([inc])
-            t = time.perf_counter()
-            res = detect(posts, accounts, DetectParams(seed=42))
-            t_ls = time.perf_counter() - t
-            found = dict(zip(res.members["account_id"], res.members["cluster"], strict=True))
-            t = time.perf_counter()
-            base = baseline(posts)
-            t_b = time.perf_counter() - t
-            for name, f, secs in (("Lockstep", found, t_ls), ("CooRTweet-style (hashtag)", base, t_b)):
-                s = evaluate(f, truth)
-                s.update(method=name, seed=seed, scale=scale, posts=len(posts), seconds=round(secs, 2),
-                         benign=sum(len(benign[k] & set(f)) for k in BENIGN))
-                rows.append(s)
-    print("| seed | scale | posts | method | precision | recall | F1 | ARI | benign flagged | s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    for world, seed, videos, fmt, held in grid:
+        if world not in worlds or (sizes and videos not in sizes):
+            continue
+        inc = args.work / f"{world}-{seed}-{videos}-{fmt}"
+        t0 = time.perf_counter()
+        generate(world, seed, videos, fmt, inc)
+        cache = frames(inc)
+        t = truth(inc)
+        print(f"{world} seed {seed} {videos:,} videos ({fmt}) ready in "
+              f"{time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+        for method in methods:
+            r = run_method(method, cache, args.work)
+            s = score({k: int(v) for k, v in r["found"].items()}, t)
+            s.update(world=world, seed=seed, videos=videos, fmt=fmt, held_out=held, method=method,
+                     seconds=r["seconds"], peak_gb=round(r["peak_rss_mb"] / 1024, 2))
+            rows.append(s)
+            print(f"  {method}: P {s['precision']:.3f} R {s['recall']:.3f} ARI {s['ari']:.3f} "
+                  f"benign {s['benign_share']:.2%} in {r['seconds']:.0f} s", file=sys.stderr,
+                  flush=True)
+    report(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+def report(rows: list[dict[str, Any]]) -> None:
+    print("| world | seed | videos | held out | method | precision | recall | F1 | ARI | "
+          "benign flagged | s | peak GB |")
+    print("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['seed']} | {r['scale']} | {r['posts']:,} | {r['method']} | {r['precision']:.3f} | "
-              f"{r['recall']:.3f} | {r['f1']:.3f} | {r['ari']:.3f} | {r['benign']} | {r['seconds']} |")
-    for method in ("Lockstep", "CooRTweet-style (hashtag)"):
-        mine = [r for r in rows if r["method"] == method]
-        print(f"\n{method}: median precision {statistics.median(r['precision'] for r in mine):.3f}, "
-              f"recall {statistics.median(r['recall'] for r in mine):.3f}, "
-              f"F1 {statistics.median(r['f1'] for r in mine):.3f}, "
-              f"ARI {statistics.median(r['ari'] for r in mine):.3f}, "
-              f"benign flagged {sum(r['benign'] for r in mine)}")
+        print(f"| {r['world']} | {r['seed']} | {r['videos']:,} | {'yes' if r['held_out'] else 'no'} "
+              f"| {r['method']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
+              f"{r['ari']:.3f} | {r['benign_share']:.2%} | {r['seconds']:.0f} | {r['peak_gb']} |")
+    held = [r for r in rows if r["held_out"]]
+    for title, key in (("Benign look-alikes flagged (held-out incidents, all sizes)", "benign"),
+                       ("Recall per cell tactic (held-out incidents, all sizes)", "tactics")):
+        print(f"\n{title}:\n")
+        methods = sorted({r["method"] for r in held}, key=METHODS.index)
+        print("| world | " + key[:-1] + " | " + " | ".join(methods) + " |")
+        print("|---|---|" + "---:|" * len(methods))
+        for world in sorted({r["world"] for r in held}):
+            names = sorted({k for r in held if r["world"] == world for k in r[key]})
+            for name in names:
+                cells = []
+                for m in methods:
+                    got = [r[key][name] for r in held if r["world"] == world and r["method"] == m
+                           and name in r[key]]
+                    a, b = sum(x[0] for x in got), sum(x[1] for x in got)
+                    cells.append(f"{a:,}/{b:,} ({a / max(b, 1):.1%})")
+                print(f"| {world} | {name} | " + " | ".join(cells) + " |")
+    print()
+    for m in sorted({r["method"] for r in held}, key=METHODS.index):
+        mine = [r for r in held if r["method"] == m]
+        print(f"{m} on held-out incidents: median precision "
+              f"{statistics.median(r['precision'] for r in mine):.3f}, recall "
+              f"{statistics.median(r['recall'] for r in mine):.3f}, ARI "
+              f"{statistics.median(r['ari'] for r in mine):.3f}, worst precision "
+              f"{min(r['precision'] for r in mine):.3f}, worst recall "
+              f"{min(r['recall'] for r in mine):.3f}, most benign flagged "
+              f"{max(r['benign_share'] for r in mine):.2%}")
 
 
 if __name__ == "__main__":

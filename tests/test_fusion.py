@@ -79,6 +79,18 @@ def test_cell_found_among_organic_accounts() -> None:
     assert result.clusters.loc[0, "log10_p"] < -10
 
 
+def test_a_large_cell_posting_at_once_is_found_whole() -> None:
+    # 120 accounts post the same caption, tags and sound within a minute, five times: a crowd
+    # of 120 in a 6,000-account incident is private, and every member meets its nearest ones.
+    s = Scene(11)
+    s.organic(6000, posts=2)
+    cell = s.cell("big", 120, waves=5, spread=60)
+    result = detect(s.frame(), params=DetectParams(seed=3))
+    found = result.flagged_accounts()
+    assert found <= cell and len(found) >= 114, len(found)
+    assert len(result.clusters) == 1
+
+
 def test_televised_moments_twice_a_match_and_next_match_day_are_not_coordination() -> None:
     # 400 viewers out of 1,000: goals at minute 20 and 70, again on the next match day; each
     # viewer posts #goal within two minutes of some of the goals.
