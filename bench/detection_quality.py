@@ -32,7 +32,7 @@ from analyses.detect import DetectParams, detect  # noqa: E402
 from analyses.evaluate import evaluate  # noqa: E402
 from analyses.network import coordinated_network  # noqa: E402
 from ingest.frames import frames_from_files  # noqa: E402
-from ingest.generate import generate_incident  # noqa: E402
+from samples import generate_incident  # noqa: E402
 
 GRID = [(7, 1.0), (11, 0.5), (3, 2.0), (5, 0.3), (23, 0.3), (29, 1.0), (19, 5.0)]
 BENIGN = ("event_burst", "fan_community", "meme_copiers", "news_accounts")

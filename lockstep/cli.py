@@ -237,7 +237,7 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
               help="1.0 is about 10,000 videos and 2,000 accounts; 100 is about 1M videos.")
 def generate_cmd(out_dir: Path, seed: int, scale: float) -> None:
     """Write a sample incident (TikTok Research API format) and its ground truth."""
-    from ingest.generate import generate_incident
+    from samples import generate_incident
 
     t0 = time.monotonic()
     summary = generate_incident(out_dir, seed=seed, scale=scale)
@@ -417,10 +417,10 @@ def demo(data_dir: Path | None, sample: Path, seed: int, scale: float, open_app:
     from graph.connection import Graph
     from graph.schema import init_schema
     from graph.settings import config
-    from ingest.generate import generate_incident
     from ingest.load import ingest
     from lockstep.detection import run_detection
     from lockstep.progress import byte_progress
+    from samples import generate_incident
 
     t0 = time.monotonic()
     if not config().get("NEO4J_URI"):

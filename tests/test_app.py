@@ -27,9 +27,9 @@ from app_pages import netviz
 from graph.connection import Graph
 from graph.schema import clear_data, init_schema
 from graph.settings import Neo4jSettings
-from ingest.generate import generate_incident
 from ingest.load import ingest
 from lockstep.detection import run_detection
+from samples import generate_incident
 from tests.conftest import LOCKSTEP, REPO
 
 pytestmark = pytest.mark.storage

@@ -1,4 +1,4 @@
-"""Tests of the synthetic incident generator (ingest/generate.py).
+"""Tests of the synthetic incident generator (the ``samples`` package).
 
 They read the files back the way an ingest would (pages, JSON lines, wrappers) and check what the
 generator promises: byte-for-byte determinism, counts that match the files, the Research API
@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from ingest import generate
-from ingest.generate import MAX_LINES_PER_FILE, WINDOW_END, WINDOW_START, generate_incident
+from samples import MAX_LINES_PER_FILE, WINDOW_END, WINDOW_START, generate_incident
+from samples.writers import research_api
 
 SCALE = 0.2
 SEED = 11
@@ -100,7 +100,7 @@ def test_same_seed_and_scale_give_identical_bytes(incident: dict[str, Any], tmp_
 
 def test_output_does_not_depend_on_the_process(incident: dict[str, Any], tmp_path: Path) -> None:
     """Another interpreter with another string-hash salt writes the same bytes (no set order leaks)."""
-    code = ("import sys; from ingest.generate import generate_incident; "
+    code = ("import sys; from samples import generate_incident; "
             f"generate_incident(sys.argv[1], seed={SEED}, scale={SCALE})")
     env = dict(os.environ, PYTHONHASHSEED="12345")
     subprocess.run([sys.executable, "-c", code, str(tmp_path / "proc")], check=True, env=env,
@@ -113,7 +113,7 @@ def test_worker_processes_write_the_same_bytes(incident: dict[str, Any], tmp_pat
     """Large incidents render chunks in forked workers; that path must not change the output."""
     if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
         pytest.skip("no fork start method or a single CPU: the generator never uses workers here")
-    monkeypatch.setattr(generate, "PARALLEL_MIN_VIDEOS", 0)
+    monkeypatch.setattr(research_api, "PARALLEL_MIN_VIDEOS", 0)
     generate_incident(tmp_path / "par", seed=SEED, scale=SCALE)
     assert _hashes(tmp_path / "par") == _hashes(incident["out"])
 

@@ -1,0 +1,28 @@
+"""Sample incidents: a simulator of one week on a short-video platform, with a known answer.
+
+``generate_incident(out_dir, seed, scale)`` writes an organic background, a harmful challenge
+hashtag spreading along an S-curve, planted coordinated cells (the positives) and benign
+look-alikes (innocent groups whose traces resemble coordination) in the TikTok Research API
+format, plus ``ground_truth.json`` saying who is who. ``docs/generator.md`` describes the model.
+
+Layout: :mod:`samples.vocab` (text banks), :mod:`samples.rhythm` (accounts, regions, daily
+rhythms), :mod:`samples.organic` (background and challenge), :mod:`samples.cells` (the
+positives), :mod:`samples.lookalikes` (one module per benign class), :mod:`samples.engagement`,
+:mod:`samples.social` (follows, reposts), :mod:`samples.writers` (one module per file family),
+:mod:`samples.plan` and :mod:`samples.generator` (orchestration).
+"""
+
+from samples.generator import generate_incident
+from samples.window import (
+    ACCOUNTS_PER_SCALE,
+    MIN_SCALE,
+    VIDEOS_PER_SCALE,
+    WINDOW_DAYS,
+    WINDOW_END,
+    WINDOW_SECONDS,
+    WINDOW_START,
+)
+from samples.writers.research_api import MAX_LINES_PER_FILE
+
+__all__ = ["ACCOUNTS_PER_SCALE", "MAX_LINES_PER_FILE", "MIN_SCALE", "VIDEOS_PER_SCALE", "WINDOW_DAYS",
+           "WINDOW_END", "WINDOW_SECONDS", "WINDOW_START", "generate_incident"]

@@ -1,0 +1,30 @@
+"""``ground_truth.json``: the answer key (who is in which cell, which benign class is who)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from samples import cells, organic
+from samples.state import Incident
+from samples.window import WINDOW_END, WINDOW_START, iso
+
+
+def ground_truth(g: Incident) -> dict[str, Any]:
+    """The answer key; also completes ``g.counts`` with the group counts."""
+    cell_truth = cells.truth(g)
+    benign: dict[str, list[str]] = {}
+    details: dict[str, Any] = {}
+    for la in g.lookalikes:
+        benign[la.name], details[la.name] = la.truth()
+    benign["challenge_organic"], details["challenge_organic"] = organic.challenge_truth(g)
+    g.counts.update(accounts=g.n_acc, cells=len(cell_truth),
+                    cell_accounts=int(sum(len(c.members) for c in g.cells)),
+                    cell_videos=int((g.kind == g.k_cell).sum()))
+    return {
+        "seed": g.seed, "scale": g.scale,
+        "window": {"start": iso(WINDOW_START), "end": iso(WINDOW_END),
+                   "start_ts": WINDOW_START, "end_ts": WINDOW_END},
+        "challenge_hashtags": g.challenge_tags,
+        "cells": cell_truth, "benign": benign, "benign_details": details,
+        "counts": dict(g.counts),
+    }

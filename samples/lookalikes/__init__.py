@@ -1,0 +1,18 @@
+"""Benign look-alikes: innocent groups whose traces resemble coordination (the hard negatives).
+
+One module per class; :data:`CLASSES` lists them in the order the planner calls them. A new
+class is one module with a :class:`~samples.lookalikes.base.Lookalike` subclass, plus its line
+here.
+"""
+
+from __future__ import annotations
+
+from samples.lookalikes.base import Lookalike
+from samples.lookalikes.event_burst import EventBurst
+from samples.lookalikes.fan_community import FanCommunity
+from samples.lookalikes.meme_copiers import MemeCopiers
+from samples.lookalikes.news_accounts import NewsAccounts
+
+CLASSES: list[type[Lookalike]] = [EventBurst, FanCommunity, MemeCopiers, NewsAccounts]
+
+__all__ = ["CLASSES", "Lookalike"]
