@@ -14,9 +14,12 @@ def ground_truth(g: Incident) -> dict[str, Any]:
     cell_truth = cells.truth(g)
     benign: dict[str, list[str]] = {}
     details: dict[str, Any] = {}
+    descriptions: dict[str, str] = {}
     for la in g.lookalikes:
         benign[la.name], details[la.name] = la.truth()
+        descriptions[la.name] = la.description
     benign["challenge_organic"], details["challenge_organic"] = organic.challenge_truth(g)
+    descriptions["challenge_organic"] = organic.CHALLENGE_DESCRIPTION
     g.counts.update(accounts=g.n_acc, cells=len(cell_truth),
                     cell_accounts=int(sum(len(c.members) for c in g.cells)),
                     cell_videos=int((g.kind == g.k_cell).sum()))
@@ -26,5 +29,6 @@ def ground_truth(g: Incident) -> dict[str, Any]:
                    "start_ts": WINDOW_START, "end_ts": WINDOW_END},
         "challenge_hashtags": g.challenge_tags,
         "cells": cell_truth, "benign": benign, "benign_details": details,
+        "benign_descriptions": descriptions,
         "counts": dict(g.counts),
     }

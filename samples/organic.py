@@ -102,7 +102,7 @@ def plan_background(g: Incident, rows: Rows, camo: np.ndarray, n_special: int,
     n_free = max(0, g.n_target - n_special - int(camo.sum()) - int(pure.sum()))
     counts = rng.multinomial(n_free, w / w.sum()) + pure + camo
     for la in g.lookalikes:
-        la.organic_extra(counts, rng)
+        la.organic_extra(counts)
     oa = np.repeat(np.arange(n, dtype=np.int32), counts)
     t_org = diurnal_times(g, oa, rng)
     # batch uploads: some consecutive videos of an account come minutes apart

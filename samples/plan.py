@@ -11,6 +11,7 @@ import numpy as np
 
 from samples import cells, engagement, organic, rhythm
 from samples.lookalikes import CLASSES
+from samples.lookalikes.base import fit_sizes
 from samples.state import R_CELL, R_CHALLENGE, R_FIRST_LOOKALIKE, R_ORGANIC, Incident, Rows
 from samples.vocab import build_vocab
 
@@ -22,12 +23,16 @@ def build_accounts(g: Incident) -> None:
     n = g.n_acc
     sizes = cells.draw_sizes(g, rng)
     g.lookalikes = [cls(g, R_FIRST_LOOKALIKE + k) for k, cls in enumerate(CLASSES)]
-    for la in g.lookalikes:
-        la.wanted = la.size(rng)
     n_chal = organic.challenge_size(g)
-    special = int(sizes.sum()) + sum(la.wanted for la in g.lookalikes) + n_chal
-    if special > 0.85 * n:
-        raise ValueError(f"scale {g.scale} is too small for the planted groups")
+    # Planted groups take at most 85% of the accounts; at tiny scales the look-alike classes
+    # shrink together (each to no less than its minimum), so every class still appears.
+    room = int(0.85 * n) - int(sizes.sum()) - n_chal
+    try:
+        fitted = fit_sizes([la.size() for la in g.lookalikes], [la.min_size for la in g.lookalikes], room)
+    except ValueError:
+        raise ValueError(f"scale {g.scale} is too small for the planted groups") from None
+    for la, k in zip(g.lookalikes, fitted, strict=True):
+        la.fit(k)
 
     g.role = np.full(n, R_ORGANIC, dtype=np.int8)
     g.group = np.full(n, -1, dtype=np.int16)
@@ -52,18 +57,18 @@ def build_accounts(g: Incident) -> None:
 
     region = rhythm.home_regions(g, rng)
     for la in g.lookalikes:
-        la.regions(region, rng)
+        la.regions(region)
     cells.place_regions(members, region, rng)
     rhythm.settle(g, region, rng)
     for la in g.lookalikes:
-        la.popularity(g.popularity, rng)
+        la.settle()
+        la.popularity(g.popularity)
     rhythm.tastes(g, rng)
 
     names, taken = rhythm.usernames(g, rng)
     g.display = [""] * n
-    # (reverse order: the draws of the generator this package replaced, byte for byte)
-    for la in reversed(g.lookalikes):
-        la.names(names, taken, g.display, rng)
+    for la in g.lookalikes:
+        la.names(names, taken, g.display)
     cells.build(g, members, names, taken, rng)
     g.usernames = names
     for a in range(n):
@@ -80,7 +85,7 @@ def plan_posts(g: Incident) -> None:
     cells.plan(g, rows, rng)
     organic.plan_challenge(g, rows, rng)
     for la in g.lookalikes:
-        la.plan(rows, rng)
+        la.plan(rows)
     n_special = len(rows.build()["t"])
     camo = cells.camouflage(g, rng)
     organic.plan_background(g, rows, camo, n_special, rng)

@@ -131,3 +131,16 @@ def pick_times(g: Incident, cand: np.ndarray, accts: np.ndarray, rng: np.random.
     t = cand[np.arange(n), first]
     return np.clip(t, WINDOW_START, WINDOW_END - 1)
 
+
+
+def rename(names: list[str], taken: dict[str, int], a: int, name: str) -> None:
+    """Give account ``a`` the handle ``name`` (made unique), keeping ``taken`` in step."""
+    k = 0
+    cand = name
+    while cand in taken and taken[cand] != a:
+        k += 1
+        cand = f"{name}{k}"
+    if taken.get(names[a]) == a:
+        del taken[names[a]]
+    taken[cand] = a
+    names[a] = cand

@@ -56,7 +56,7 @@ def follow_lists(g: Incident, rng: np.random.Generator) -> Iterator[tuple[int, l
         if role == R_CELL:
             k = cells.follows(g, a, chosen, sisters, rng)
         elif role >= R_FIRST_LOOKALIKE:
-            k = g.lookalikes[role - R_FIRST_LOOKALIKE].follows(a, chosen, k, rng)
+            k = g.lookalikes[role - R_FIRST_LOOKALIKE].follows(a, chosen, k)
         c = g.community[a]
         lo, hi = comm_start[c], comm_start[c + 1]
         n_comm = rng.binomial(k, 0.35)
@@ -94,7 +94,7 @@ def plan_reposts(g: Incident) -> None:
             kk = int(rng.geometric(0.35)) - 1
             picks = []
             if role >= R_FIRST_LOOKALIKE:
-                picks += g.lookalikes[role - R_FIRST_LOOKALIKE].reposts(a, rng)
+                picks += g.lookalikes[role - R_FIRST_LOOKALIKE].reposts(a)
             picks += popular(kk)
         picks = [p for p in dict.fromkeys(picks) if g.acct[p] != a]
         g.repost_plan.append((a, picks))

@@ -96,9 +96,14 @@ class Incident:
         """A stable numeric id per hashtag (drawn from a per-tag seed, independent of call order)."""
         tid = self.tag_ids.get(tag)
         if tid is None:
-            h = 0
-            for ch in tag.encode():
-                h = (h * 131 + ch) % (2**61 - 1)
-            tid = int(np.random.default_rng([self.seed, 7, h]).integers(10**6, 10**18))
+            tid = int(np.random.default_rng([self.seed, 7, stable_hash(tag)]).integers(10**6, 10**18))
             self.tag_ids[tag] = tid
         return tid
+
+
+def stable_hash(text: str) -> int:
+    """A hash of ``text`` that is the same in every process (``hash()`` is salted per process)."""
+    h = 0
+    for ch in text.encode():
+        h = (h * 131 + ch) % (2**61 - 1)
+    return h

@@ -53,17 +53,20 @@ class EventBurst(Lookalike):
     description = ("a live event's audience: hundreds post the event's tags once, most within "
                    "the same 10-30 minutes")
 
-    def size(self, rng: np.random.Generator) -> int:
+    min_size = 40
+
+    def size(self) -> int:
         return max(40, int(round(250 * self.g.scale ** 0.65)))
 
-    def regions(self, region: np.ndarray, rng: np.random.Generator) -> None:
-        ev = EVENTS[rng.integers(len(EVENTS))]
+    def regions(self, region: np.ndarray) -> None:
+        ev = EVENTS[self.rng.integers(len(EVENTS))]
         self.spec = ev
         ev_regions = [REGION_CODES.index(r) for r in ev["regions"]]
-        region[self.accounts] = rng.choice(ev_regions, len(self.accounts))
+        region[self.accounts] = self.rng.choice(ev_regions, len(self.accounts))
 
-    def plan(self, rows: Rows, rng: np.random.Generator) -> None:
+    def plan(self, rows: Rows) -> None:
         g, ev = self.g, self.spec
+        rng = self.rng
         self.kind = g.add_kind(self.render)
         self.time = int(WINDOW_START + rng.integers(3, 6) * 86400 + rng.integers(19, 22) * 3600
                         + rng.integers(0, 60) * 60)

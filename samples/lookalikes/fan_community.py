@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from samples.lookalikes.base import Lookalike, Take
-from samples.rhythm import diurnal_times, pick_times
+from samples.rhythm import diurnal_times, pick_times, rename
 from samples.state import NO_MENTIONS, Caption, Rows
 from samples.text import pick_head
 from samples.vocab import EMOJIS, ORGANIC_WORDS
@@ -39,26 +39,31 @@ class FanCommunity(Lookalike):
     description = ("an idol's fans: the fandom tags and the idol's songs all week, some reacting "
                    "hours after each idol post")
 
-    def size(self, rng: np.random.Generator) -> int:
-        self.n_fans = int(np.clip(round(45 * self.g.scale ** 0.2), 25, 100))
-        return self.n_fans + 1
+    min_size = 26  # the idol and 25 fans
+
+    def size(self) -> int:
+        return int(np.clip(round(45 * self.g.scale ** 0.2), 25, 100)) + 1
+
+    def fit(self, k: int) -> None:
+        self.wanted = k
+        self.n_fans = k - 1
 
     def reserve(self, take: Take) -> None:
         self.idol = int(take(1)[0])
         self.fans = take(self.n_fans)
         self.accounts = np.r_[self.idol, self.fans]
 
-    def popularity(self, popularity: np.ndarray, rng: np.random.Generator) -> None:
-        popularity[self.idol] = rng.uniform(300, 800)
+    def popularity(self, popularity: np.ndarray) -> None:
+        popularity[self.idol] = self.rng.uniform(300, 800)
 
-    def names(self, names: list[str], taken: dict[str, int], display: list[str],
-              rng: np.random.Generator) -> None:
-        self.spec = IDOLS[rng.integers(len(IDOLS))]
-        names[self.idol] = self.spec[0].lower().replace(" ", "") + ".official"
+    def names(self, names: list[str], taken: dict[str, int], display: list[str]) -> None:
+        self.spec = IDOLS[self.rng.integers(len(IDOLS))]
+        rename(names, taken, self.idol, self.spec[0].lower().replace(" ", "") + ".official")
         display[self.idol] = self.spec[0]
 
-    def plan(self, rows: Rows, rng: np.random.Generator) -> None:
+    def plan(self, rows: Rows) -> None:
         g = self.g
+        rng = self.rng
         self.k_idol = g.add_kind(self.render_idol)
         self.k_fan = g.add_kind(self.render_fan)
         n_idol = int(rng.integers(7, 13))
@@ -107,22 +112,22 @@ class FanCommunity(Lookalike):
     def organic_eligible(self, eligible: np.ndarray) -> None:
         eligible[self.idol] = False
 
-    def organic_extra(self, counts: np.ndarray, rng: np.random.Generator) -> None:
-        counts[self.idol] += int(rng.integers(1, 4))
+    def organic_extra(self, counts: np.ndarray) -> None:
+        counts[self.idol] += int(self.rng.integers(1, 4))
 
     def profile(self, a: int, bio: str, url: str, u: list[float]) -> tuple[str, str, bool]:
         if a == self.idol:
             return f"new album out now {self.spec[2][0]} 🤍", url, True
         return bio, url, False
 
-    def follows(self, a: int, chosen: dict[int, None], k: int, rng: np.random.Generator) -> int:
+    def follows(self, a: int, chosen: dict[int, None], k: int) -> int:
         if a != self.idol:
-            if rng.random() < 0.97:
+            if self.rng.random() < 0.97:
                 chosen[self.idol] = None
-            chosen.update(dict.fromkeys(int(x) for x in self.fans[rng.random(len(self.fans)) < 0.08]))
+            chosen.update(dict.fromkeys(int(x) for x in self.fans[self.rng.random(len(self.fans)) < 0.08]))
         return k
 
-    def reposts(self, a: int, rng: np.random.Generator) -> list[int]:
+    def reposts(self, a: int) -> list[int]:
         if a == self.idol:
             return []
         if not hasattr(self, "idol_rows"):
@@ -130,7 +135,7 @@ class FanCommunity(Lookalike):
         rows = self.idol_rows
         if not len(rows):
             return []
-        return [int(x) for x in rows[rng.integers(0, len(rows), int(rng.integers(1, 6)))]]
+        return [int(x) for x in rows[self.rng.integers(0, len(rows), int(self.rng.integers(1, 6)))]]
 
     def truth(self) -> tuple[list[str], dict]:
         u = self.g.usernames

@@ -33,11 +33,14 @@ class MemeCopiers(Lookalike):
     name = "meme_copiers"
     description = "strangers copying one viral caption verbatim or nearly, spread over days"
 
-    def size(self, rng: np.random.Generator) -> int:
+    min_size = 20
+
+    def size(self) -> int:
         return max(20, int(round(80 * self.g.scale ** 0.6)))
 
-    def plan(self, rows: Rows, rng: np.random.Generator) -> None:
+    def plan(self, rows: Rows) -> None:
         g = self.g
+        rng = self.rng
         self.kind = g.add_kind(self.render)
         self.caption = MEMES[rng.integers(len(MEMES))]
         self.origin = int(WINDOW_START + rng.uniform(0.3, 1.5) * 86400)

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from samples.lookalikes.base import Lookalike
-from samples.rhythm import REGION_CODES, pick_times
+from samples.rhythm import REGION_CODES, pick_times, rename
 from samples.state import NO_MENTIONS, Caption, Rows
 from samples.window import WINDOW_DAYS, WINDOW_END, WINDOW_SECONDS, WINDOW_START, iso
 
@@ -58,26 +58,28 @@ class NewsAccounts(Lookalike):
     description = ("national outlets: headlines all day on their own schedules, the same stories "
                    "covered within the hour")
 
-    def size(self, rng: np.random.Generator) -> int:
-        lg = math.log10(self.g.scale * 10)
-        return int(np.clip(5 + round(1.2 * lg) + rng.integers(0, 2), 5, 10))
+    min_size = 5
 
-    def regions(self, region: np.ndarray, rng: np.random.Generator) -> None:
-        region[self.accounts] = rng.choice([REGION_CODES.index("US"), REGION_CODES.index("GB")],
+    def size(self) -> int:
+        lg = math.log10(self.g.scale * 10)
+        return int(np.clip(5 + round(1.2 * lg) + self.rng.integers(0, 2), 5, 10))
+
+    def regions(self, region: np.ndarray) -> None:
+        region[self.accounts] = self.rng.choice([REGION_CODES.index("US"), REGION_CODES.index("GB")],
                                            len(self.accounts), p=[0.6, 0.4])
 
-    def popularity(self, popularity: np.ndarray, rng: np.random.Generator) -> None:
-        popularity[self.accounts] *= rng.uniform(15, 60, len(self.accounts))
+    def popularity(self, popularity: np.ndarray) -> None:
+        popularity[self.accounts] *= self.rng.uniform(15, 60, len(self.accounts))
 
-    def names(self, names: list[str], taken: dict[str, int], display: list[str],
-              rng: np.random.Generator) -> None:
-        pick = rng.choice(len(NEWS_NAMES), len(self.accounts), replace=False)
+    def names(self, names: list[str], taken: dict[str, int], display: list[str]) -> None:
+        pick = self.rng.choice(len(NEWS_NAMES), len(self.accounts), replace=False)
         for k, a in enumerate(self.accounts):
-            names[a] = NEWS_NAMES[pick[k]][0]
+            rename(names, taken, int(a), NEWS_NAMES[pick[k]][0])
             display[a] = NEWS_NAMES[pick[k]][1]
 
-    def plan(self, rows: Rows, rng: np.random.Generator) -> None:
+    def plan(self, rows: Rows) -> None:
         g = self.g
+        rng = self.rng
         self.k_story = g.add_kind(self.render)
         self.k_own = g.add_kind(self.render)
         nn = len(self.accounts)
@@ -142,8 +144,8 @@ class NewsAccounts(Lookalike):
         return ("News you can trust. Updates every day.",
                 f"https://{self.g.usernames[a].replace('.', '')}.com", True)
 
-    def follows(self, a: int, chosen: dict[int, None], k: int, rng: np.random.Generator) -> int:
-        chosen.update(dict.fromkeys(int(x) for x in self.accounts[rng.random(len(self.accounts)) < 0.35]))
+    def follows(self, a: int, chosen: dict[int, None], k: int) -> int:
+        chosen.update(dict.fromkeys(int(x) for x in self.accounts[self.rng.random(len(self.accounts)) < 0.35]))
         return k
 
     def truth(self) -> tuple[list[str], dict]:
