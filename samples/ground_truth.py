@@ -30,5 +30,7 @@ def ground_truth(g: Incident) -> dict[str, Any]:
         "challenge_hashtags": g.challenge_tags,
         "cells": cell_truth, "benign": benign, "benign_details": details,
         "benign_descriptions": descriptions,
+        "tactic_descriptions": {t: cells.TACTIC_DESCRIPTIONS[t] for t in cells.TACTIC_DESCRIPTIONS
+                                if any(t in c["tactics"] for c in cell_truth)},
         "counts": dict(g.counts),
     }

@@ -186,13 +186,6 @@ SYNONYMS: dict[str, list[str]] = {
     "take": ["take", "pull"], "trend": ["trend", "challenge"], "last": ["last", "hold on"],
     "actually": ["actually", "really"], "know": ["know", "get it"], "all": ["all", "literally all"],
 }
-CHALLENGE_ORGANIC = [
-    "trying the {ch} {e}", "did the {ch} with my brother", "{ch} attempt 2",
-    "my mom caught me doing the {ch} {e}", "ok the {ch} is actually scary", "why is everyone doing this",
-    "should i try this??", "not the {ch} {e}", "{ch} fail {e}", "is the {ch} even safe",
-    "everyone at school is doing the {ch}", "please don't do the {ch} {e}", "{ch} but make it safe",
-    "reacting to {ch} videos {e}", "this {ch} thing is getting out of hand",
-]
 BIO_BANK = [
     "just vibes ✨", "living my best life", "she/her", "he/him", "dm for collabs", "🇺🇸",
     "not a morning person", "coffee + chaos", "dog mom 🐶", "gamer | streamer", "follow for more",
