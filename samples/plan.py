@@ -71,9 +71,7 @@ def build_accounts(g: Incident) -> None:
         la.names(names, taken, g.display)
     cells.build(g, members, names, taken, rng)
     g.usernames = names
-    for a in range(n):
-        if not g.display[a]:
-            g.display[a] = rhythm.display_name(names[a], rng)
+    rhythm.display_names(names, g.display, rng)
     cells.display_stems(g, rng)
 
 

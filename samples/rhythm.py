@@ -67,43 +67,55 @@ def tastes(g: Incident, rng: np.random.Generator) -> None:
 
 
 def usernames(g: Incident, rng: np.random.Generator) -> tuple[list[str], dict[str, int]]:
-    """An organic-style username for every account; returns (names, name -> account)."""
+    """An everyday handle for every account (``mia.sunset``, ``leo_4821``, ``itsnoahvibes``, ...);
+    returns (names, name -> account). All draws at once: 10^5 handles one by one were slow."""
+    n = g.n_acc
+    first = rng.integers(0, len(FIRST_NAMES), n).tolist()
+    word = rng.integers(0, len(NAME_WORDS), n).tolist()
+    last = rng.integers(0, len(LAST_NAMES), n).tolist()
+    pattern = rng.integers(0, 12, n).tolist()
+    nums = rng.integers(1, 100, n).tolist()
+    four = rng.integers(0, 10000, n).tolist()
     taken: dict[str, int] = {}
     names: list[str] = []
-    for _ in range(g.n_acc):
-        nm = make_username(rng, taken)
-        taken[nm] = len(names)
-        names.append(nm)
+    for a in range(n):
+        f, w, la, num = FIRST_NAMES[first[a]], NAME_WORDS[word[a]], LAST_NAMES[last[a]], nums[a]
+        p = pattern[a]
+        name = (f"{f}{w}" if p == 0 else f"{f}.{w}" if p == 1 else f"{f}_{w}" if p == 2
+                else f"{f}{num:02d}" if p == 3 else f"{w}.{f}" if p == 4 else f"{f}.{la}" if p == 5
+                else f"{f}{la}{num}" if p == 6 else f"its{f}{w}" if p == 7 else f"x{f}x" if p == 8
+                else f"the.{f}.{w}" if p == 9 else f"{f}_{four[a]:04d}" if p == 10
+                else f"{w}{f}{1990 + num % 20}")
+        while name in taken:
+            name = f"{name}{int(rng.integers(0, 10))}"
+        taken[name] = a
+        names.append(name)
     return names, taken
 
 
-def make_username(rng: np.random.Generator, taken: dict[str, int]) -> str:
-    """One everyday handle (``mia.sunset``, ``leo_4821``, ``itsnoahvibes``, ...), not in ``taken``."""
-    f = FIRST_NAMES[rng.integers(len(FIRST_NAMES))]
-    w = NAME_WORDS[rng.integers(len(NAME_WORDS))]
-    last = LAST_NAMES[rng.integers(len(LAST_NAMES))]
-    p = rng.integers(12)
-    num = int(rng.integers(1, 100))
-    name = [f"{f}{w}", f"{f}.{w}", f"{f}_{w}", f"{f}{num:02d}", f"{w}.{f}", f"{f}.{last}",
-            f"{f}{last}{num}", f"its{f}{w}", f"x{f}x", f"the.{f}.{w}",
-            f"{f}_{int(rng.integers(0, 10000)):04d}", f"{w}{f}{1990 + num % 20}"][p]
-    while name in taken:
-        name = f"{name}{int(rng.integers(0, 10))}"
-    return name
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 
 
-def display_name(username: str, rng: np.random.Generator) -> str:
-    """A display name derived from the handle, as people set them (or the handle itself)."""
-    r = rng.random()
-    core = username.replace("_", " ").replace(".", " ").strip().split(" ")[0]
-    core = "".join(ch for ch in core if not ch.isdigit()) or username
-    if r < 0.3:
-        return username
-    if r < 0.65:
-        return core.capitalize()
-    if r < 0.85:
-        return core.capitalize() + " " + EMOJIS[rng.integers(len(EMOJIS))]
-    return core.upper()
+def display_names(names: list[str], display: list[str], rng: np.random.Generator) -> None:
+    """A display name, derived from the handle as people set them, for every account without one."""
+    n = len(names)
+    r = rng.random(n).tolist()
+    emoji = rng.integers(0, len(EMOJIS), n).tolist()
+    for a in range(n):
+        if display[a]:
+            continue
+        username = names[a]
+        if r[a] < 0.3:
+            display[a] = username
+            continue
+        core = username.replace("_", " ").replace(".", " ").strip().split(" ")[0]
+        core = core.translate(_NO_DIGITS) or username
+        if r[a] < 0.65:
+            display[a] = core.capitalize()
+        elif r[a] < 0.85:
+            display[a] = core.capitalize() + " " + EMOJIS[emoji[a]]
+        else:
+            display[a] = core.upper()
 
 
 def diurnal_times(g: Incident, accts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
