@@ -90,17 +90,20 @@ def challenge_truth(g: Incident) -> tuple[list[str], dict]:
 
 
 # ----------------------------------------------------------------------------- background
-def plan_background(g: Incident, rows: Rows, camo: np.ndarray, n_special: int,
+def plan_background(g: Incident, rows: Rows, camo: np.ndarray, planned: np.ndarray,
                     rng: np.random.Generator) -> None:
-    """Organic background for everyone (cells' camouflage included), heavy-tailed counts."""
+    """Organic background for everyone (cells' camouflage included), heavy-tailed counts.
+
+    ``planned`` counts each account's posts so far: everyone posts at least once in the week.
+    """
     n = g.n_acc
     eligible = g.role != R_CELL
     for la in g.lookalikes:
         la.organic_eligible(eligible)
-    pure = g.role == R_ORGANIC
+    first = (g.role == R_ORGANIC) | ((planned == 0) & eligible)
     w = np.minimum(np.exp(rng.normal(0, 1.25, n)), 25.0) * eligible
-    n_free = max(0, g.n_target - n_special - int(camo.sum()) - int(pure.sum()))
-    counts = rng.multinomial(n_free, w / w.sum()) + pure + camo
+    n_free = max(0, g.n_target - int(planned.sum()) - int(camo.sum()) - int(first.sum()))
+    counts = rng.multinomial(n_free, w / w.sum()) + first + camo
     for la in g.lookalikes:
         la.organic_extra(counts)
     oa = np.repeat(np.arange(n, dtype=np.int32), counts)

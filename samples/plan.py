@@ -84,9 +84,9 @@ def plan_posts(g: Incident) -> None:
     organic.plan_challenge(g, rows, rng)
     for la in g.lookalikes:
         la.plan(rows)
-    n_special = len(rows.build()["t"])
+    planned = np.bincount(rows.build()["acct"], minlength=g.n_acc)
     camo = cells.camouflage(g, rng)
-    organic.plan_background(g, rows, camo, n_special, rng)
+    organic.plan_background(g, rows, camo, planned, rng)
 
     # Final table, sorted by time (ties by id) as an export would list it.
     p = rows.build()

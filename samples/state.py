@@ -79,9 +79,9 @@ class Incident:
         self.renderers: list[Renderer] = []
         self.lookalikes: list[Any] = []  # samples.lookalikes.base.Lookalike, one per class
         self.cells: list[Any] = []  # samples.cells.Cell
-        # Things that happened in the world (an event result, ...) that outlets may report:
-        # (time, headline, hashtags).
-        self.happenings: list[tuple[int, str, list[str]]] = []
+        # Things that happened in the world that outlets may report: {"time", "headline",
+        # "hashtags", "label", "national" (national outlets report it too)}.
+        self.happenings: list[dict[str, Any]] = []
 
     def add_kind(self, render: Renderer) -> int:
         """Register a kind of post by the function that writes its caption; returns its number."""

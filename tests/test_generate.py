@@ -28,6 +28,8 @@ from samples.writers import research_api
 SCALE = 0.2
 SEED = 11
 TAG_RE = re.compile(r"#(\w+)")
+BENIGN_CLASSES = {"event_burst", "tv_moments", "fan_community", "meme_copiers", "news_accounts",
+                  "challenge_organic"}
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -51,11 +53,8 @@ def _max_distinct_in_window(posts: list[tuple[int, str]], window: int) -> int:
     return best
 
 
-@pytest.fixture(scope="module")
-def incident(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Generate once, read everything back."""
-    out = tmp_path_factory.mktemp("incident")
-    summary = generate_incident(out, seed=SEED, scale=SCALE)
+def _read_incident(out: Path, summary: dict[str, Any]) -> dict[str, Any]:
+    """Everything a generated incident holds, read back the way an ingest would."""
     pages = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / "videos").glob("page-*.json"))]
     rows: list[dict[str, Any]] = [v for body in pages for v in body["data"]["videos"]]
     jsonl_files = sorted((out / "videos").glob("videos-*.jsonl"))
@@ -76,6 +75,20 @@ def incident(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "comment_bodies": comment_bodies,
         "comments": [c for b in comment_bodies for c in b["data"]["comments"]],
     }
+
+
+@pytest.fixture(scope="module")
+def incident(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Generate once (scale 0.2), read everything back."""
+    out = tmp_path_factory.mktemp("incident")
+    return _read_incident(out, generate_incident(out, seed=SEED, scale=SCALE))
+
+
+@pytest.fixture(scope="module")
+def incident_1(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The same seed at scale 1 (about 10,000 videos): sizes that grow with scale."""
+    out = tmp_path_factory.mktemp("incident-1")
+    return _read_incident(out, generate_incident(out, seed=SEED, scale=1.0))
 
 
 def _words(text: str) -> str:
@@ -294,8 +307,8 @@ def test_ground_truth_header(incident: dict[str, Any]) -> None:
     assert gt["window"] == {"start": "2026-03-01T00:00:00Z", "end": "2026-03-08T00:00:00Z",
                             "start_ts": WINDOW_START, "end_ts": WINDOW_END}
     assert gt["challenge_hashtags"][0].endswith("challenge")
-    assert set(gt["benign"]) == {"event_burst", "fan_community", "meme_copiers", "news_accounts",
-                                 "challenge_organic"}
+    assert set(gt["benign"]) == BENIGN_CLASSES == set(gt["benign_descriptions"])
+    assert all(isinstance(d, str) and d for d in gt["benign_descriptions"].values())
 
 
 def test_cells_are_what_ground_truth_claims(incident: dict[str, Any]) -> None:
@@ -557,3 +570,36 @@ def test_organic_activity_is_heavy_tailed(incident: dict[str, Any]) -> None:
     for v in incident["videos"]:
         by_hour[v["create_time"] // 3600 % 24] += 1
     assert max(by_hour.values()) > 1.3 * min(by_hour.values())  # a daily rhythm shows through
+
+
+# ---------------------------------------------------------------------------- new look-alikes
+def _posts_of(inc: dict[str, Any], group: set[str], tags: set[str]) -> list[tuple[int, str]]:
+    return sorted((v["create_time"], v["username"]) for v in inc["videos"]
+                  if v["username"] in group and _tags(v) & tags)
+
+
+def test_tv_crowds_post_within_minutes_of_every_goal(incident: dict[str, Any],
+                                                     incident_1: dict[str, Any]) -> None:
+    crowds = {}
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        det = gt["benign_details"]["tv_moments"]
+        viewers = set(gt["benign"]["tv_moments"]) - {det["club_account"]}
+        posts = _posts_of(inc, viewers, set(det["hashtags"]))
+        goals = [m for m in det["moments"] if m["kind"] == "goal"]
+        assert len(det["matches"]) >= 2 and sum(m["match"] == 0 for m in goals) == 2  # two goals in one match
+        assert {m["match"] for m in goals} == set(range(len(det["matches"])))  # a goal on every match day
+        sets = []
+        for m in goals:
+            crowd = {u for t, u in posts if m["time_ts"] <= t <= m["time_ts"] + 600}
+            assert len(crowd) >= 0.8 * m["posters"] >= 0.2 * len(viewers), m
+            sets.append(crowd)
+        # most of the supporters' tagged posts come within half an hour of a moment
+        starts = [m["time_ts"] for m in det["moments"]]
+        near = sum(any(0 <= t - s <= 1800 for s in starts) for t, _ in posts)
+        assert near >= 0.8 * len(posts)
+        # partly the same viewers each time
+        a, b = sets[0], sets[-1]
+        assert 0 < len(a & b) < min(len(a), len(b))
+        crowds[inc["gt"]["scale"]] = [len(x) for x in sets]
+    assert min(crowds[1.0]) >= 100 and min(crowds[1.0]) > 2 * max(crowds[SCALE])  # grows with scale

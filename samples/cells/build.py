@@ -160,7 +160,9 @@ def build(g: Incident, members: list[np.ndarray], names: list[str], taken: dict[
             pool = np.flatnonzero(g.role == R_ORGANIC)
             target = int(pool[np.argmax(g.popularity[pool] * rng.random(len(pool)))])
         # a large sparse network is no clique: each member follows 10-40 of the others
+        # and a handful of accounts run together all follow each other
         follow_p = (float(rng.uniform(10, 40)) / len(idx) if spec["membership"] == "sparse_large"
+                    else float(rng.uniform(0.85, 1.0)) if spec["membership"] == "small"
                     else float(rng.uniform(0.6, 0.95)))
         own = [t for e in epochs for t in e if t != g.challenge]
         cell = Cell(

@@ -12,7 +12,9 @@ from samples.lookalikes.event_burst import EventBurst
 from samples.lookalikes.fan_community import FanCommunity
 from samples.lookalikes.meme_copiers import MemeCopiers
 from samples.lookalikes.news_accounts import NewsAccounts
+from samples.lookalikes.tv_moments import TvMoments
 
-CLASSES: list[type[Lookalike]] = [EventBurst, FanCommunity, MemeCopiers, NewsAccounts]
+# Classes that make news (event results, match results) come before the outlets that report it.
+CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, FanCommunity, MemeCopiers, NewsAccounts]
 
 __all__ = ["CLASSES", "Lookalike"]

@@ -85,7 +85,8 @@ class EventBurst(Lookalike):
         headline = ev["headline"].replace("{A}", self.team.capitalize()).replace(
             "{cup}", self.tags[1].capitalize())
         g.happenings.append({"time": self.time + 1800, "headline": headline,
-                             "hashtags": [self.tags[0]], "label": "event result"})
+                             "hashtags": [self.tags[0]], "label": "event result",
+                             "national": True})
 
     def render(self, i: int, a: int, t: int, u: list[float], wrow: list[int], trow: list[int],
                e: list[int], sound: int, own: int, m_idx: int) -> Caption:

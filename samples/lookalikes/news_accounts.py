@@ -95,7 +95,8 @@ class NewsAccounts(Lookalike):
             self.stories.append({"time": min(ts, WINDOW_END - 4 * 3600), "headline": head, "label": head,
                                  "hashtags": [g.challenge if x == "{chtag}" else x for x in stags],
                                  "ch": s == 0})
-        self.stories += [dict(h, ch=False) for h in g.happenings]  # outlets also report what happened
+        # outlets also report what happened in the week, if it is national news
+        self.stories += [dict(h, ch=False) for h in g.happenings if h.get("national")]
         for si, story in enumerate(self.stories):
             cover = self.accounts[rng.random(nn) < 0.75]
             # each desk needs its own time to verify and cut a video: minutes for some, hours for most
