@@ -28,7 +28,7 @@ from samples.writers import research_api
 SCALE = 0.2
 SEED = 11
 TAG_RE = re.compile(r"#(\w+)")
-BENIGN_CLASSES = {"event_burst", "tv_moments", "fan_community", "meme_copiers", "news_accounts",
+BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "meme_copiers", "news_accounts",
                   "challenge_organic"}
 
 
@@ -603,3 +603,33 @@ def test_tv_crowds_post_within_minutes_of_every_goal(incident: dict[str, Any],
         assert 0 < len(a & b) < min(len(a), len(b))
         crowds[inc["gt"]["scale"]] = [len(x) for x in sets]
     assert min(crowds[1.0]) >= 100 and min(crowds[1.0]) > 2 * max(crowds[SCALE])  # grows with scale
+
+
+def test_clock_rituals_pass_through_the_time_zones(incident: dict[str, Any], incident_1: dict[str, Any]) -> None:
+    sizes = {}
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        wish, night = gt["benign_details"]["timezone_clock"]["rituals"]
+        group = set(gt["benign"]["timezone_clock"])
+        # 11:11 local is minute 11 of some UTC hour (minute 41 at UTC+5:30)
+        posts = _posts_of(inc, group, {"1111"})
+        assert len(posts) == wish["posts"] > 0
+        on_minute = [t for t, _ in posts if (t // 60) % 60 in range(11, 17) or (t // 60) % 60 in range(41, 47)]
+        assert len(on_minute) >= 0.85 * len(posts)
+        assert len({t // 3600 % 24 for t in on_minute}) >= 5  # one burst per time zone
+        days = defaultdict(set)
+        for t, u in posts:
+            days[u].add(t // 86400)
+        assert max(len(d) for d in days.values()) >= 3  # habitual wishers, day after day
+        # same zone, same minute: several accounts post the tag within the same minute
+        per_minute = Counter(t // 60 for t in on_minute)
+        assert max(per_minute.values()) >= (2 if gt["scale"] < 1 else 4)
+        # the night: at local midnight (minutes 58-04, or half past at UTC+5:30)
+        nposts = _posts_of(inc, group, {night["hashtags"][0]})
+        assert len(nposts) == night["posts"] > 0
+        at_midnight = [t for t, _ in nposts if (t // 60) % 60 in (58, 59, 0, 1, 2, 3, 4)
+                       or (t // 60) % 60 in range(28, 35)]
+        assert len(at_midnight) >= 0.6 * len(nposts)
+        assert len({t // 3600 for t in at_midnight}) >= 3
+        sizes[gt["scale"]] = len(group)
+    assert sizes[1.0] >= 100 and sizes[1.0] > 2 * sizes[SCALE]

@@ -12,9 +12,11 @@ from samples.lookalikes.event_burst import EventBurst
 from samples.lookalikes.fan_community import FanCommunity
 from samples.lookalikes.meme_copiers import MemeCopiers
 from samples.lookalikes.news_accounts import NewsAccounts
+from samples.lookalikes.timezone_clock import TimezoneClock
 from samples.lookalikes.tv_moments import TvMoments
 
 # Classes that make news (event results, match results) come before the outlets that report it.
-CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, FanCommunity, MemeCopiers, NewsAccounts]
+CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, TimezoneClock, FanCommunity, MemeCopiers,
+                                   NewsAccounts]
 
 __all__ = ["CLASSES", "Lookalike"]
