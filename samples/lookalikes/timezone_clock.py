@@ -73,8 +73,8 @@ class TimezoneClock(Lookalike):
         m = len(joins)
         r = rng.random(m)
         offs = np.where(r < 0.15, -rng.integers(5, 90, m),
-                        np.where(r < 0.8, np.minimum(np.exp(rng.normal(math.log(40), 0.7, m)), 120),
-                                 rng.integers(120, 1200, m))).astype(np.int64)
+                        np.where(r < 0.88, np.minimum(np.exp(rng.normal(math.log(40), 0.7, m)), 120),
+                                 rng.integers(120, 600, m))).astype(np.int64)
         t_night = WINDOW_START + self.night_day * 86400 - g.tz[joins] + offs
         ok = (t_night >= WINDOW_START) & (t_night < WINDOW_END)
         rows.add(t_night[ok], joins[ok], self.kind, 1)
