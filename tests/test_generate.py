@@ -28,7 +28,7 @@ from samples.writers import research_api
 SCALE = 0.2
 SEED = 11
 TAG_RE = re.compile(r"#(\w+)")
-BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "meme_copiers", "news_accounts",
+BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "fan_base", "meme_copiers", "news_accounts",
                   "challenge_organic"}
 
 
@@ -633,3 +633,47 @@ def test_clock_rituals_pass_through_the_time_zones(incident: dict[str, Any], inc
         assert len({t // 3600 for t in at_midnight}) >= 3
         sizes[gt["scale"]] = len(group)
     assert sizes[1.0] >= 100 and sizes[1.0] > 2 * sizes[SCALE]
+
+
+def test_fan_bases_react_within_minutes_to_every_post(incident: dict[str, Any],
+                                                      incident_1: dict[str, Any]) -> None:
+    sizes = {}
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        det = gt["benign_details"]["fan_base"]
+        assert 2 <= len(det["creators"]) <= 6
+        by_user = defaultdict(list)
+        for v in inc["videos"]:
+            by_user[v["username"]].append(v)
+        reposts = {w["username"]: {rv["username"] for rv in w["response"]["data"]["reposted_videos"]}
+                   for w in inc["reposts"]}
+        fast, slow = [], []
+        for cr in det["creators"]:
+            creator, sup = cr["creator"], set(cr["super_fans"])
+            assert sup < set(cr["fans"]) and 5 <= len(cr["fans"]) and 6 <= len(cr["posts_ts"]) <= 12
+            mine = {v["music_id"] for v in by_user[creator] if "music_id" in v}
+            assert set(cr["sounds"]) >= mine - {None} and mine  # every post on its own sound
+            shares = []
+            for t0, sound in zip(cr["posts_ts"], cr["sounds"], strict=True):
+                reacted = set()
+                for fan in cr["fans"]:
+                    for v in by_user[fan]:
+                        if not 0 < v["create_time"] - t0 <= 1800:
+                            continue
+                        if v.get("music_id") == sound or "@" + creator in v.get("video_description", ""):
+                            reacted.add(fan)
+                            (fast if fan in sup else slow).append(v["create_time"] - t0)
+                shares.append(len(reacted & sup) / len(sup))
+            assert sorted(shares)[len(shares) // 2] >= 0.6, creator  # super-fans: almost every post
+            duets = [v for f in cr["fans"] for v in by_user[f]
+                     if v.get("video_description", "").startswith(f"#duet with @{creator}")]
+            assert all(v.get("music_id", cr["sounds"][0]) in cr["sounds"] for v in duets)
+            assert all("duet" in _tags(v) and creator in v.get("video_mention_list", [creator]) for v in duets)
+            pulled = [f for f in sup if f in reposts]  # repost lists exist for sampled accounts only
+            assert not pulled or any(creator in reposts[f] for f in pulled), creator
+        assert duets or gt["scale"] < 1
+        fast.sort()
+        slow.sort()
+        assert fast[len(fast) // 2] <= 600 and fast[len(fast) // 2] < slow[len(slow) // 2]
+        sizes[gt["scale"]] = len(gt["benign"]["fan_base"])
+    assert sizes[1.0] > 1.5 * sizes[SCALE]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from samples.lookalikes.base import Lookalike
 from samples.lookalikes.event_burst import EventBurst
+from samples.lookalikes.fan_base import FanBase
 from samples.lookalikes.fan_community import FanCommunity
 from samples.lookalikes.meme_copiers import MemeCopiers
 from samples.lookalikes.news_accounts import NewsAccounts
@@ -16,7 +17,7 @@ from samples.lookalikes.timezone_clock import TimezoneClock
 from samples.lookalikes.tv_moments import TvMoments
 
 # Classes that make news (event results, match results) come before the outlets that report it.
-CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, TimezoneClock, FanCommunity, MemeCopiers,
-                                   NewsAccounts]
+CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, TimezoneClock, FanCommunity, FanBase,
+                                   MemeCopiers, NewsAccounts]
 
 __all__ = ["CLASSES", "Lookalike"]
