@@ -29,7 +29,7 @@ SCALE = 0.2
 SEED = 11
 TAG_RE = re.compile(r"#(\w+)")
 BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "fan_base", "meme_copiers", "news_accounts",
-                  "challenge_organic"}
+                  "news_desks", "challenge_organic"}
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -677,3 +677,40 @@ def test_fan_bases_react_within_minutes_to_every_post(incident: dict[str, Any],
         assert fast[len(fast) // 2] <= 600 and fast[len(fast) // 2] < slow[len(slow) // 2]
         sizes[gt["scale"]] = len(gt["benign"]["fan_base"])
     assert sizes[1.0] > 1.5 * sizes[SCALE]
+
+
+URL_RE = re.compile(r"https://[^\s]+")
+
+
+def test_news_desks_share_the_same_links_all_day(incident: dict[str, Any], incident_1: dict[str, Any]) -> None:
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        det = gt["benign_details"]["news_desks"]
+        desks = set(gt["benign"]["news_desks"])
+        assert 5 <= len(desks) <= 16
+        posts = [v for v in inc["videos"] if v["username"] in desks]
+        with_link = [v for v in posts if URL_RE.search(v.get("video_description", ""))]
+        assert len(with_link) >= 0.95 * sum("video_description" in v for v in posts)
+        by_url = defaultdict(list)
+        for v in with_link:
+            for url in URL_RE.findall(v["video_description"]):
+                by_url[url.split("?")[0]].append((v["create_time"], v["username"], v["video_description"]))
+        shared = [s for s in det["stories"] if s["desks"] >= 2]
+        assert len(shared) >= 20
+        hours, within, multi = [], [], 0
+        for s in shared:
+            seen = by_url[s["url"]]
+            multi += len({u for _, u, _ in seen}) >= 2  # the captions carry the shared link
+            times = [t for t, _, _ in seen]
+            if len(times) >= 2:
+                hours.append(max(times) - min(times))
+            if s["breaking"]:
+                within.append(len({u for t, u, _ in seen if t - s["time_ts"] <= 900}))
+        assert sorted(hours)[len(hours) // 2] >= 3600  # the same link all day long
+        assert multi >= 0.5 * len(shared)
+        assert within and max(within) >= 3  # breaking news by several desks within minutes
+        # wire copy pasted verbatim by some desks: identical captions from two desks
+        verbatim = Counter((s["headline"] + " " + s["url"]) for s in det["stories"])
+        pasted = Counter(d for v in with_link for d in [v["video_description"].split(" #")[0]]
+                         if d in verbatim)
+        assert det["wire_copy_desks"] and max(pasted.values()) >= 2

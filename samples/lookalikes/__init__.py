@@ -13,11 +13,12 @@ from samples.lookalikes.fan_base import FanBase
 from samples.lookalikes.fan_community import FanCommunity
 from samples.lookalikes.meme_copiers import MemeCopiers
 from samples.lookalikes.news_accounts import NewsAccounts
+from samples.lookalikes.news_desks import NewsDesks
 from samples.lookalikes.timezone_clock import TimezoneClock
 from samples.lookalikes.tv_moments import TvMoments
 
 # Classes that make news (event results, match results) come before the outlets that report it.
 CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, TimezoneClock, FanCommunity, FanBase,
-                                   MemeCopiers, NewsAccounts]
+                                   MemeCopiers, NewsAccounts, NewsDesks]
 
 __all__ = ["CLASSES", "Lookalike"]
