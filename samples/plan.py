@@ -28,7 +28,8 @@ def build_accounts(g: Incident) -> None:
     # shrink together (each to no less than its minimum), so every class still appears.
     room = int(0.85 * n) - int(sizes.sum()) - n_chal
     try:
-        fitted = fit_sizes([la.size() for la in g.lookalikes], [la.min_size for la in g.lookalikes], room)
+        wanted = [la.size() for la in g.lookalikes]  # (size may set min_size: ask it first)
+        fitted = fit_sizes(wanted, [la.min_size for la in g.lookalikes], room)
     except ValueError:
         raise ValueError(f"scale {g.scale} is too small for the planted groups") from None
     for la, k in zip(g.lookalikes, fitted, strict=True):

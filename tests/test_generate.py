@@ -28,7 +28,7 @@ from samples.writers import research_api
 SCALE = 0.2
 SEED = 11
 TAG_RE = re.compile(r"#(\w+)")
-BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "fan_base", "meme_copiers", "news_accounts",
+BENIGN_CLASSES = {"event_burst", "tv_moments", "timezone_clock", "fan_community", "fan_base", "friend_groups", "meme_copiers", "news_accounts",
                   "news_desks", "challenge_organic"}
 
 
@@ -714,3 +714,40 @@ def test_news_desks_share_the_same_links_all_day(incident: dict[str, Any], incid
         pasted = Counter(d for v in with_link for d in [v["video_description"].split(" #")[0]]
                          if d in verbatim)
         assert det["wire_copy_desks"] and max(pasted.values()) >= 2
+
+
+def test_friend_groups_film_together_and_tag_each_other(incident: dict[str, Any],
+                                                        incident_1: dict[str, Any]) -> None:
+    n_groups = {}
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        groups = gt["benign_details"]["friend_groups"]["groups"]
+        assert sorted(a for grp in groups for a in grp["members"]) == sorted(gt["benign"]["friend_groups"])
+        follows = {w["username"]: {e["username"] for e in w["response"]["data"]["user_following"]}
+                   for w in inc["following"]}
+        on_sound = soon = n_posts = followed = possible = 0
+        for grp in groups:
+            members = set(grp["members"])
+            assert 3 <= len(members) <= 8 and 2 <= len(grp["sessions_ts"]) <= 4
+            mine = [v for v in inc["videos"] if v["username"] in members]
+            for t0, sound, present, tags in zip(grp["sessions_ts"], grp["sounds"], grp["present"],
+                                                grp["hashtags"], strict=True):
+                # a session's posts: members tagging each other (and only each other)
+                session = [v for v in mine if 0 <= v["create_time"] - t0 <= 5 * 3600
+                           and {m for m in members if "@" + m in v.get("video_description", "")}]
+                posters = {v["username"] for v in session}
+                assert posters == set(present) and len(posters) >= 2
+                for v in session:
+                    tagged = set(v.get("video_mention_list", ()))
+                    assert tagged <= members - {v["username"]}
+                    assert _tags(v) & set(tags) or "video_description" not in v
+                on_sound += sum(v.get("music_id") == sound for v in session)
+                soon += sum(v["create_time"] - t0 <= 2400 for v in session)
+                n_posts += len(session)
+            pulled = [a for a in members if a in follows]
+            followed += sum(len(follows[a] & members) for a in pulled)
+            possible += len(pulled) * (len(members) - 1)
+        assert followed >= 0.6 * possible  # friends follow each other
+        assert on_sound >= 0.7 * n_posts and soon >= 0.6 * n_posts  # the same sound, within minutes
+        n_groups[gt["scale"]] = len(groups)
+    assert n_groups[1.0] > n_groups[SCALE] >= 2

@@ -11,6 +11,7 @@ from samples.lookalikes.base import Lookalike
 from samples.lookalikes.event_burst import EventBurst
 from samples.lookalikes.fan_base import FanBase
 from samples.lookalikes.fan_community import FanCommunity
+from samples.lookalikes.friend_groups import FriendGroups
 from samples.lookalikes.meme_copiers import MemeCopiers
 from samples.lookalikes.news_accounts import NewsAccounts
 from samples.lookalikes.news_desks import NewsDesks
@@ -19,6 +20,6 @@ from samples.lookalikes.tv_moments import TvMoments
 
 # Classes that make news (event results, match results) come before the outlets that report it.
 CLASSES: list[type[Lookalike]] = [EventBurst, TvMoments, TimezoneClock, FanCommunity, FanBase,
-                                   MemeCopiers, NewsAccounts, NewsDesks]
+                                   MemeCopiers, FriendGroups, NewsAccounts, NewsDesks]
 
 __all__ = ["CLASSES", "Lookalike"]

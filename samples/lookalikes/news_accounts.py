@@ -62,7 +62,8 @@ class NewsAccounts(Lookalike):
 
     def size(self) -> int:
         lg = math.log10(self.g.scale * 10)
-        return int(np.clip(5 + round(1.2 * lg) + self.rng.integers(0, 2), 5, 10))
+        self.min_size = int(np.clip(5 + round(1.2 * lg) + self.rng.integers(0, 2), 5, 10))
+        return self.min_size  # a handful of outlets: tiny scales do not shrink them
 
     def regions(self, region: np.ndarray) -> None:
         region[self.accounts] = self.rng.choice([REGION_CODES.index("US"), REGION_CODES.index("GB")],

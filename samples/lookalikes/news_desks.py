@@ -61,7 +61,8 @@ class NewsDesks(Lookalike):
     min_size = 5
 
     def size(self) -> int:
-        return int(np.clip(round(6 + 3 * math.log10(self.g.scale * 10)), 5, 16))
+        self.min_size = int(np.clip(round(6 + 3 * math.log10(self.g.scale * 10)), 5, 16))
+        return self.min_size  # a handful of desks: tiny scales do not shrink them
 
     def regions(self, region: np.ndarray) -> None:
         codes = [REGION_CODES.index(r) for r in DESK_REGIONS]
