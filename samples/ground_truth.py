@@ -7,6 +7,8 @@ from typing import Any
 from samples import cells, organic
 from samples.state import Incident
 from samples.window import WINDOW_END, WINDOW_START, iso
+from samples.writers.research_api import CAPTION_ONLY_TAGS, DUPLICATE_SHARE
+from samples.writers.users import USER_INFO_COVERAGE
 
 
 def ground_truth(g: Incident) -> dict[str, Any]:
@@ -32,5 +34,8 @@ def ground_truth(g: Incident) -> dict[str, Any]:
         "benign_descriptions": descriptions,
         "tactic_descriptions": {t: cells.TACTIC_DESCRIPTIONS[t] for t in cells.TACTIC_DESCRIPTIONS
                                 if any(t in c["tactics"] for c in cell_truth)},
+        "data_quirks": {"caption_only_hashtags": CAPTION_ONLY_TAGS, "duplicate_videos": DUPLICATE_SHARE,
+                        "user_info_coverage": USER_INFO_COVERAGE,
+                        "organic_links": organic.LINK_SHARE},
         "counts": dict(g.counts),
     }

@@ -3,7 +3,8 @@
 * **Background.** Every account posts at least once; a per-account activity weight
   (lognormal, capped) shares out the rest of the volume, so most post a handful of videos and a
   few post dozens. Times follow each account's diurnal rhythm; some consecutive videos come
-  minutes apart (batch uploads). Captions and tags are everyday ones (:mod:`samples.text`).
+  minutes apart (batch uploads). Captions and tags are everyday ones (:mod:`samples.text`);
+  1.2% carry a link (a video, a song, a shop, a fundraiser), a few links shared by many.
 * **Challenge adopters** (``challenge_organic``, a benign class): 15% of accounts post 1-5
   challenge videos each, every one timed by a logistic S-curve of adoption, thinned by the
   diurnal curve; own phrasings, half on the challenge's trending sound, some copying a cell's
@@ -20,7 +21,7 @@ import numpy as np
 from samples.rhythm import diurnal_times, pick_times
 from samples.state import NO_MENTIONS, R_CELL, R_ORGANIC, Caption, Rows
 from samples.text import edit_template, organic_body, organic_tags, pick_head
-from samples.vocab import EMOJIS, ORGANIC_WORDS
+from samples.vocab import EMOJIS, ORGANIC_WORDS, zipf_cdf
 from samples.window import WINDOW_END, WINDOW_START, iso
 
 if TYPE_CHECKING:
@@ -37,9 +38,34 @@ CHALLENGE_DESCRIPTION = ("organic adopters of the harmful challenge: 1-5 videos 
                          "logistic S-curve of adoption")
 
 
+LINK_SHARE = 0.012  # share of everyday posts that carry a link in the caption
+LINK_LEADS = ["", "", "link: ", "go watch ", "please share ", "👉 "]
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
 def register(g: Incident) -> None:
-    """The two organic kinds of post (background first: its kind is 0)."""
+    """The organic background's kind of post (registered first: its kind is 0), and its links."""
     g.k_organic = g.add_kind(lambda *row: render_background(g, *row))
+    build_links(g, np.random.default_rng([g.seed, 61]))
+
+
+def build_links(g: Incident, rng: np.random.Generator) -> None:
+    """Links everyday posters paste into captions: videos, songs, shops, fundraisers, petitions.
+
+    30·scale^0.3 links with Zipf popularity, so a few (a fundraiser, a viral song) are shared by
+    many unrelated accounts over the week and most by one or two.
+    """
+    n = max(20, int(round(30 * g.scale ** 0.3)))
+    links = []
+    for _ in range(n):
+        k = int(rng.integers(5))
+        code = "".join(B64[j] for j in rng.integers(0, 62 if k else 64, 22).tolist())
+        links.append(["https://youtu.be/" + code[:11], "https://open.spotify.com/track/" + code,
+                      "https://amzn.to/" + code[:7], "https://gofund.me/" + code[:8].lower(),
+                      "https://www.change.org/p/" + "-".join(
+                          ORGANIC_WORDS[j] for j in rng.integers(0, len(ORGANIC_WORDS), 4).tolist())][k])
+    g.organic_links = links
+    g.link_cdf = zipf_cdf(n, 1.1)
 
 
 def challenge_size(g: Incident) -> int:
@@ -121,6 +147,9 @@ def plan_background(g: Incident, rows: Rows, camo: np.ndarray, planned: np.ndarr
 def render_background(g: Incident, i: int, a: int, t: int, u: list[float], wrow: list[int],
                       trow: list[int], e: list[int], sound: int, own: int, m_idx: int) -> Caption:
     body = organic_body(wrow, u, e)
+    if u[26] < LINK_SHARE:
+        link = g.organic_links[int(np.searchsorted(g.link_cdf, u[27]))]
+        body = (body + " " + LINK_LEADS[int(u[28] * len(LINK_LEADS))] + link).strip()
     tags = organic_tags(g, a, u, trow)
     mentions = [g.usernames[m_idx]] if u[25] < 0.03 else []
     return body, tags, [], mentions, NO_MENTIONS, sound, 0.0

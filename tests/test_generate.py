@@ -751,3 +751,33 @@ def test_friend_groups_film_together_and_tag_each_other(incident: dict[str, Any]
         assert on_sound >= 0.7 * n_posts and soon >= 0.6 * n_posts  # the same sound, within minutes
         n_groups[gt["scale"]] = len(groups)
     assert n_groups[1.0] > n_groups[SCALE] >= 2
+
+
+def test_some_rows_carry_their_hashtags_only_in_the_caption(incident: dict[str, Any],
+                                                            incident_1: dict[str, Any]) -> None:
+    for inc in (incident, incident_1):
+        share = inc["gt"]["data_quirks"]["caption_only_hashtags"]
+        assert share == 0.03
+        captioned = [v for v in inc["rows"] if v.get("video_description")]
+        bare = [v for v in captioned if "hashtag_names" not in v]
+        assert 0.6 * share <= len(bare) / len(captioned) <= 1.5 * share
+        with_tags = [v for v in bare if TAG_RE.search(v["video_description"])]
+        assert len(with_tags) >= 0.7 * len(bare)  # the reader finds them in the caption
+        assert all("video_description" in v for v in inc["rows"] if "hashtag_names" not in v)
+
+
+def test_everyday_posts_share_links_now_and_then(incident: dict[str, Any], incident_1: dict[str, Any]) -> None:
+    for inc in (incident, incident_1):
+        gt = inc["gt"]
+        # outside the news desks, links in captions come from everyday posts (most videos)
+        others = [v for v in inc["videos"] if v["username"] not in set(gt["benign"]["news_desks"])]
+        linked = [v for v in others if URL_RE.search(v.get("video_description", ""))]
+        share = gt["data_quirks"]["organic_links"]
+        assert 0 < len(linked) <= share * len(others)  # (everyday posts are 50-80% of the videos)
+        if gt["scale"] >= 1:
+            assert len(linked) >= 0.3 * share * len(others)
+    by_link = defaultdict(set)
+    for v in linked:
+        for url in URL_RE.findall(v["video_description"]):
+            by_link[url].add(v["username"])
+    assert max(len(x) for x in by_link.values()) >= 3  # a popular link, pasted by strangers

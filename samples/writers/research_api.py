@@ -29,7 +29,8 @@ PAGE_VIDEOS = 300  # the first videos go to two API response pages instead of JS
 PAGE_OVERLAP = 3  # page 2 repeats the last rows of page 1 (an overlapping export)
 CHUNK_ROWS = 20_000  # rows per text-generation chunk; fixed, because chunk seeds depend on it
 PARALLEL_MIN_VIDEOS = 100_000  # below this, forking workers costs more than it saves
-CAPTION_ONLY_TAGS = 0.02  # share of rows whose hashtag_names is missing (the caption has them)
+CAPTION_ONLY_TAGS = 0.03  # share of rows whose hashtag_names is missing (the caption has them)
+DUPLICATE_SHARE = 0.003  # share of videos a later export repeats
 
 
 def video_object(g: Incident, i: int, a: int, t: int, caption: str, names: list[str],
@@ -160,7 +161,7 @@ def write_videos(g: Incident) -> None:
     n_page = g.n_page = min(PAGE_VIDEOS, n)
     half = n_page // 2
     page_dups = list(range(max(0, half - PAGE_OVERLAP), half))
-    n_dup = max(5, int(round(0.003 * n)))
+    n_dup = max(5, int(round(DUPLICATE_SHARE * n)))
     later = np.sort(rng.choice(np.arange(n_page, n), min(n_dup, max(0, n - n_page - 1)), replace=False))
     g.dup_src = dict.fromkeys(page_dups, -1)  # original row -> re-emit row
     for r in later:
