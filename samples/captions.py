@@ -12,14 +12,14 @@ from samples.state import Incident
 from samples.text import tags_text
 
 
-def compose(g: Incident, i: int, u: list[float], wrow: list[int], trow: list[int], e: list[int],
-            s_idx: int, r32: int, m_idx: int) -> tuple[int, int, str, list[str], list[str], int]:
-    """(account, time, caption, hashtag names, mentioned users, sound) of planned row ``i``."""
-    a = int(g.acct[i])
-    t = int(g.t[i])
+def compose(g: Incident, i: int, a: int, t: int, kind: int, u: list[float], wrow: list[int],
+            trow: list[int], e: list[int], s_idx: int, r32: int,
+            m_idx: int) -> tuple[str, list[str], list[str], int]:
+    """(caption, hashtag names, mentioned users, sound) of planned row ``i`` (account ``a``, time
+    ``t``, its ``kind``), from the row's pre-drawn random numbers."""
     own = (t << 32) | r32  # the video's original sound
-    sound = int(g.sound_pool[s_idx]) if u[24] > 0.35 else own
-    body, tags, inline, mentions, placed, sound, pretty_p = g.renderers[int(g.kind[i])](
+    sound = g.sound_list[s_idx] if u[24] > 0.35 else own
+    body, tags, inline, mentions, placed, sound, pretty_p = g.renderers[kind](
         i, a, t, u, wrow, trow, e, sound, own, m_idx)
     names = list(dict.fromkeys(inline + tags))
     tail = [x for x in names if x not in inline]
@@ -30,4 +30,4 @@ def compose(g: Incident, i: int, u: list[float], wrow: list[int], trow: list[int
     tag_text = tags_text(tail, pretty_p, u[57])
     if tag_text:
         caption = (caption + " " + tag_text).strip()
-    return a, t, caption, names, [*placed, *mentions] if placed else mentions, sound
+    return caption, names, [*placed, *mentions] if placed else mentions, sound

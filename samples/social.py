@@ -10,7 +10,6 @@ cells mostly repost each other. Which accounts have these lists depends only on 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -37,38 +36,55 @@ def sample_accounts(g: Incident, rng: np.random.Generator, p_high: float, budget
     return np.flatnonzero(rng.random(g.n_acc) < p)
 
 
-def follow_lists(g: Incident, rng: np.random.Generator) -> Iterator[tuple[int, list[int]]]:
+def follow_lists(g: Incident, rng: np.random.Generator) -> list[tuple[int, list[int]]]:
     """(account, accounts it follows) for the sampled accounts, in account order.
 
-    The caller may draw from ``rng`` between two lists (the writer does: the API's log ids).
+    The everyday follows of all accounts are drawn at once (numpy, not one account at a time):
+    k follows each, 35% in the account's friend circle, of the rest 55% popularity-weighted and
+    the others random; cells and look-alike classes add theirs (and may set k) first.
     """
     n = g.n_acc
-    sampled = sample_accounts(g, rng, 0.9, 12_000)
+    sampled = sample_accounts(g, rng, 0.9, 12_000).tolist()
+    m = len(sampled)
     fw = np.asarray(g.follower_weight, dtype=float) ** 0.8
     pop_cdf = np.cumsum(fw) / fw.sum()
     comm_order = np.argsort(g.community, kind="stable")
     comm_start = np.searchsorted(g.community[comm_order], np.arange(g.community.max() + 2))
     sisters = cells.pick_sisters(g, rng)
-    for a in sampled.tolist():
+    ks = np.clip(np.exp(rng.normal(math.log(25), 1.0, m)), 1, 200).astype(np.int64)
+    chosen: list[dict[int, None]] = []
+    for j, a in enumerate(sampled):
+        mine: dict[int, None] = {}
         role = int(g.role[a])
-        k = int(np.clip(np.exp(rng.normal(math.log(25), 1.0)), 1, 200))
-        chosen: dict[int, None] = {}
         if role == R_CELL:
-            k = cells.follows(g, a, chosen, sisters, rng)
+            ks[j] = cells.follows(g, a, mine, sisters, rng)
         elif role >= R_FIRST_LOOKALIKE:
-            k = g.lookalikes[role - R_FIRST_LOOKALIKE].follows(a, chosen, k)
-        c = g.community[a]
-        lo, hi = comm_start[c], comm_start[c + 1]
-        n_comm = rng.binomial(k, 0.35)
-        n_pop = rng.binomial(k - n_comm, 0.55)
-        picks = [comm_order[rng.integers(lo, hi, n_comm)] if hi > lo else np.empty(0, dtype=np.int64),
-                 np.searchsorted(pop_cdf, rng.random(n_pop)),
-                 rng.integers(0, n, k - n_comm - n_pop)]
-        for arr in picks:
-            chosen.update(dict.fromkeys(int(x) for x in arr))
-        chosen.pop(a, None)
-        ids = list(chosen)
-        yield a, [ids[j] for j in rng.permutation(len(ids)).tolist()]
+            ks[j] = g.lookalikes[role - R_FIRST_LOOKALIKE].follows(a, mine, int(ks[j]))
+        chosen.append(mine)
+    n_comm = rng.binomial(ks, 0.35)
+    n_pop = rng.binomial(ks - n_comm, 0.55)
+    n_rand = ks - n_comm - n_pop
+    comm = g.community[sampled] if m else np.zeros(0, dtype=np.int64)
+    lo, hi = comm_start[comm], comm_start[comm + 1]
+    span = np.repeat(hi - lo, n_comm)
+    comm_picks = comm_order[np.repeat(lo, n_comm) + (rng.random(len(span)) * span).astype(np.int64)]
+    pop_picks = np.searchsorted(pop_cdf, rng.random(int(n_pop.sum())))
+    rand_picks = rng.integers(0, n, int(n_rand.sum()))
+    starts = [np.r_[0, np.cumsum(x)].tolist() for x in (n_comm, n_pop, n_rand)]
+    picks = [comm_picks.tolist(), pop_picks.tolist(), rand_picks.tolist()]
+    for j, a in enumerate(sampled):
+        mine = chosen[j]
+        for arr, st in zip(picks, starts, strict=True):
+            mine.update(dict.fromkeys(arr[st[j]:st[j + 1]]))
+        mine.pop(a, None)
+    # every list in a random order: one sort over all lists, by (list, random key)
+    sizes = np.array([len(c) for c in chosen], dtype=np.int64)
+    flat = np.fromiter((x for c in chosen for x in c), dtype=np.int64, count=int(sizes.sum()))
+    seg = np.repeat(np.arange(m), sizes)
+    order = np.lexsort((rng.random(len(flat)), seg))
+    flat = flat[order].tolist()
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()
+    return [(a, flat[bounds[j]:bounds[j + 1]]) for j, a in enumerate(sampled)]
 
 
 def plan_reposts(g: Incident) -> None:

@@ -14,12 +14,12 @@ ever iterated (string hashing is salted per process).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 
 from samples.window import ACCOUNTS_PER_SCALE, MIN_SCALE, VIDEOS_PER_SCALE
 
@@ -74,7 +74,6 @@ class Incident:
         self.n_acc = int(round(ACCOUNTS_PER_SCALE * self.scale))
         self.counts: dict[str, int] = {}
         self.files: list[str] = []
-        self.encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
         self.tag_ids: dict[str, int] = {}
         self.renderers: list[Renderer] = []
         self.lookalikes: list[Any] = []  # samples.lookalikes.base.Lookalike, one per class
@@ -89,16 +88,24 @@ class Incident:
         return len(self.renderers) - 1
 
     def dump(self, obj: Any) -> str:
-        """Compact JSON text, emoji unescaped."""
-        return self.encoder.encode(obj)
+        """Compact JSON text, emoji unescaped (orjson: the same bytes as ``json``, several times faster)."""
+        return orjson.dumps(obj).decode()
 
     def tag_id(self, tag: str) -> int:
         """A stable numeric id per hashtag (drawn from a per-tag seed, independent of call order)."""
         tid = self.tag_ids.get(tag)
         if tid is None:
-            tid = int(np.random.default_rng([self.seed, 7, stable_hash(tag)]).integers(10**6, 10**18))
+            tid = 10**6 + mix64(self.seed * 1_000_003 + stable_hash(tag)) % (10**18 - 10**6)
             self.tag_ids[tag] = tid
         return tid
+
+
+def mix64(x: int) -> int:
+    """SplitMix64's finaliser: a well-spread 64-bit number from ``x`` (same in every process)."""
+    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
 
 
 def stable_hash(text: str) -> int:

@@ -42,8 +42,9 @@ def caption_tags(caption: str) -> list[str]:
 
 def pick_head(g: Incident, u: list[float], factor: float = 1.0) -> list[str]:
     """The everyday head tags (#fyp, #foryou, ...) a post carries, each by its own share."""
-    hp = g.head_p
-    return [g.head_tags[j] for j in range(len(hp)) if u[9 + j] < hp[j] * factor]
+    if factor == 1.0:
+        return [t for t, p, x in zip(g.head_tags, g.head_p, u[9:18], strict=False) if x < p]
+    return [t for t, p, x in zip(g.head_tags, g.head_p, u[9:18], strict=False) if x < p * factor]
 
 
 def tags_text(tags: list[str], pretty_p: float, u: float) -> str:

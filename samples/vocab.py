@@ -246,5 +246,6 @@ def build_vocab(g: Incident) -> None:
     created = rng.integers(1_560_000_000, WINDOW_START - 86400, n_sounds)
     g.sound_pool = (created.astype(np.int64) << 32) | rng.integers(0, 2**32, n_sounds)
     g.sound_cdf = zipf_cdf(n_sounds, 1.0)
+    g.sound_list = g.sound_pool.tolist()
     # Special sounds are ranked pool members so they look like any other sound id.
     g.challenge_sound = int(g.sound_pool[rng.integers(3, 15)])

@@ -33,7 +33,7 @@ class LineWriter:
 
 def log_id(rng: np.random.Generator) -> str:
     """An API log id (``202603`` + 26 hex digits)."""
-    return "202603" + "".join(f"{x:02X}" for x in rng.integers(0, 256, 13))
+    return "202603" + rng.bytes(13).hex().upper()
 
 
 def err(rng: np.random.Generator) -> dict[str, str]:

@@ -33,13 +33,29 @@ CAPTION_ONLY_TAGS = 0.03  # share of rows whose hashtag_names is missing (the ca
 DUPLICATE_SHARE = 0.003  # share of videos a later export repeats
 
 
-def video_object(g: Incident, i: int, a: int, t: int, caption: str, names: list[str],
+class ChunkView:
+    """A chunk's slice of the plan as Python lists (per-row numpy reads are slow)."""
+
+    def __init__(self, g: Incident, c0: int, c1: int) -> None:
+        self.acct = g.acct[c0:c1].tolist()
+        self.t = g.t[c0:c1].tolist()
+        self.kind = g.kind[c0:c1].tolist()
+        self.ids = g.ids[c0:c1].tolist()
+        self.likes = g.likes[c0:c1].tolist()
+        self.comments = g.comment_counts[c0:c1].tolist()
+        self.shares = g.shares[c0:c1].tolist()
+        self.views = g.views[c0:c1].tolist()
+        self.favs = g.favs[c0:c1].tolist()
+        self.duration = g.duration[c0:c1].tolist()
+
+
+def video_object(g: Incident, v: ChunkView, j: int, a: int, t: int, caption: str, names: list[str],
                  mentions: list[str], sound: int, u: list[float], e: list[int]) -> dict[str, Any]:
     """Field layout of a Research API video, with realistic omissions and spelling variants."""
-    o: dict[str, Any] = {"id": int(g.ids[i]), "create_time": t, "username": g.usernames[a]}
+    o: dict[str, Any] = {"id": v.ids[j], "create_time": t, "username": g.usernames[a]}
     omit = u[58:64]
     if omit[0] > 0.01:
-        o["region_code"] = REGION_CODES[g.region[a]]
+        o["region_code"] = g.region_codes[a]
     has_names = omit[1] > CAPTION_ONLY_TAGS or not caption
     if caption or not has_names or omit[2] > 0.01:
         o["video_description"] = caption
@@ -50,22 +66,23 @@ def video_object(g: Incident, i: int, a: int, t: int, caption: str, names: list[
     if omit[4] > 0.03:
         o["effect_ids"] = [] if u[64] < 0.7 else [str(100000 + e[2] * 7919 + e[3])]
     if u[65] < 0.5:
-        o["playlist_id"] = 0 if u[66] < 0.9 else 7_000_000_000_000_000_000 + int(e[2]) * 1_000_003
+        o["playlist_id"] = 0 if u[66] < 0.9 else 7_000_000_000_000_000_000 + e[2] * 1_000_003
     if u[67] < 0.4:
-        o["voice_to_text"] = " ".join(ORGANIC_WORDS[int(x * len(ORGANIC_WORDS))] for x in u[68:68 + 4 + int(u[67] * 20)])
+        nw = len(ORGANIC_WORDS)
+        o["voice_to_text"] = " ".join([ORGANIC_WORDS[int(x * nw)] for x in u[68:68 + 4 + int(u[67] * 20)]])
     if omit[5] > 0.01:
-        o["like_count"] = int(g.likes[i])
-        o["comment_count"] = int(g.comment_counts[i])
-        o["share_count"] = int(g.shares[i])
-        o["view_count"] = int(g.views[i])
+        o["like_count"] = v.likes[j]
+        o["comment_count"] = v.comments[j]
+        o["share_count"] = v.shares[j]
+        o["view_count"] = v.views[j]
     if u[80] > 0.02:
-        o["favourites_count" if u[81] < 0.1 else "favorites_count"] = int(g.favs[i])
+        o["favourites_count" if u[81] < 0.1 else "favorites_count"] = v.favs[j]
     if u[82] > 0.02:
-        o["video_duration"] = int(g.duration[i])
+        o["video_duration"] = v.duration[j]
     if u[83] > 0.03:
         o["video_mention_list"] = list(mentions)
     if u[84] > 0.05:
-        o["is_stem_verified"] = bool(u[85] < 0.02)
+        o["is_stem_verified"] = u[85] < 0.02
     if u[86] < 0.05:
         o["video_label"] = {"content": ""}
     if u[87] < 0.2 and names:
@@ -93,6 +110,7 @@ def render_chunk(g: Incident, c0: int) -> dict[str, Any]:
     R = crng.integers(0, 2**32, m).tolist()
     M = crng.integers(0, g.n_acc, m).tolist()
     need = g.need_obj[c0:c1].tolist()
+    view = ChunkView(g, c0, c1)
     dup_src = g.dup_src
     dump = g.dump
     lines: list[str | None] = []
@@ -105,8 +123,9 @@ def render_chunk(g: Incident, c0: int) -> dict[str, Any]:
     for j in range(m):
         i = c0 + j
         u, e = U[j], E[j]
-        a, t, caption, names, mentioned, sound = compose(g, i, u, W[j], T[j], e, S[j], R[j], M[j])
-        obj = video_object(g, i, a, t, caption, names, mentioned, sound, u, e)
+        a, t = view.acct[j], view.t[j]
+        caption, names, mentioned, sound = compose(g, i, a, t, view.kind[j], u, W[j], T[j], e, S[j], R[j], M[j])
+        obj = video_object(g, view, j, a, t, caption, names, mentioned, sound, u, e)
         names = obj.get("hashtag_names")
         if names is None:  # the caption carries the tags when the list is missing
             names = caption_tags(obj.get("video_description", ""))
@@ -167,6 +186,7 @@ def write_videos(g: Incident) -> None:
     for r in later:
         g.dup_src[int(r)] = int(min(n - 1, r + rng.integers(200, 5000)))
     g.repost_objs = {}
+    g.region_codes = [REGION_CODES[r] for r in g.region.tolist()]
     pending: dict[int, list[str]] = {}
     hashtag_links = mentions = 0
     tag_set: dict[str, None] = {}

@@ -73,7 +73,9 @@ def write_following(g: Incident) -> None:
     entry_json: list[str | None] = [None] * g.n_acc
     dump = g.dump
     out = LineWriter(g.out / "users" / "following.jsonl")
-    for a, ids in social.follow_lists(g, rng):
+    lists = social.follow_lists(g, rng)
+    lids = log_ids(rng, len(lists))
+    for (a, ids), lid in zip(lists, lids, strict=True):
         # Assembled from cached per-account JSON snippets: the same bytes the encoder would
         # write for the nested dicts, without building 10^6 of them at scale 100.
         parts = []
@@ -85,7 +87,8 @@ def write_following(g: Incident) -> None:
         total += len(ids)
         out.write('{"endpoint":"user_following","username":' + dump(g.usernames[a])
                   + ',"response":{"data":{"user_following":[' + ",".join(parts) + '],"cursor":'
-                  + str(len(ids)) + ',"has_more":false},"error":' + dump(err(rng)) + "}}")
+                  + str(len(ids)) + ',"has_more":false},"error":{"code":"ok","message":"","log_id":"'
+                  + lid + '"}}}')
     out.close()
     g.files.append("users/following.jsonl")
     g.counts.update(following_lists=out.lines, follows=total)
