@@ -10,6 +10,7 @@ one process, so the bytes are the same either way.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -220,6 +221,11 @@ def write_videos(g: Incident) -> None:
                 and "fork" in multiprocessing.get_all_start_methods())
     global _WORKER
     pool = None
+    # Rendering makes millions of short-lived, acyclic objects: the cycle collector would only
+    # walk the plan's big lists over and over (and, after a fork, copy their pages).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
     if parallel:
         _WORKER = g
         pool = multiprocessing.get_context("fork").Pool(workers)
@@ -260,6 +266,9 @@ def write_videos(g: Incident) -> None:
             pool.terminate()
             pool.join()
             _WORKER = None
+        gc.unfreeze()
+        if gc_was_enabled:
+            gc.enable()
         if fh is not None:
             fh.close()
     g.counts.update(videos=n, video_rows=state["rows"], duplicate_video_rows=n_dup_rows,
