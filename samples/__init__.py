@@ -13,6 +13,7 @@ positives), :mod:`samples.lookalikes` (one module per benign class), :mod:`sampl
 """
 
 from samples.generator import generate_incident
+from samples.state import FORMATS
 from samples.window import (
     ACCOUNTS_PER_SCALE,
     MIN_SCALE,
@@ -22,7 +23,7 @@ from samples.window import (
     WINDOW_SECONDS,
     WINDOW_START,
 )
-from samples.writers.research_api import MAX_LINES_PER_FILE
+from samples.writers.videos import MAX_LINES_PER_FILE
 
-__all__ = ["ACCOUNTS_PER_SCALE", "MAX_LINES_PER_FILE", "MIN_SCALE", "VIDEOS_PER_SCALE", "WINDOW_DAYS",
+__all__ = ["ACCOUNTS_PER_SCALE", "FORMATS", "MAX_LINES_PER_FILE", "MIN_SCALE", "VIDEOS_PER_SCALE", "WINDOW_DAYS",
            "WINDOW_END", "WINDOW_SECONDS", "WINDOW_START", "generate_incident"]

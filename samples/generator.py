@@ -10,7 +10,7 @@ from typing import Any
 from samples import plan, social
 from samples.ground_truth import ground_truth
 from samples.state import Incident
-from samples.writers import comments, research_api, users
+from samples.writers import comments, users, videos
 
 
 def run(g: Incident) -> dict[str, Any]:
@@ -20,7 +20,7 @@ def run(g: Incident) -> dict[str, Any]:
     plan.plan_posts(g)
     social.plan_reposts(g)
     g.progress("plan", 1, 1)
-    research_api.write_videos(g)
+    videos.write_videos(g)
     g.progress("users", 0, 3)
     users.write_user_info(g)
     g.progress("users", 1, 3)
@@ -40,8 +40,12 @@ def run(g: Incident) -> dict[str, Any]:
 
 
 def generate_incident(out_dir: Path, seed: int, scale: float = 1.0,
-                      progress: Callable[[str, int, int], None] | None = None) -> dict[str, Any]:
+                      progress: Callable[[str, int, int], None] | None = None,
+                      fmt: str = "research_api") -> dict[str, Any]:
     """Write a synthetic incident (TikTok Research API format) and its ground truth to ``out_dir``.
+
+    ``fmt="zeeschuimer"`` writes the videos as a Zeeschuimer NDJSON capture instead (duets carry
+    the id of the video they answer); users and comments stay in the Research API format.
 
     ``scale`` 1.0 makes about 10,000 videos by about 2,000 accounts; the volume grows linearly
     with ``scale`` (100 gives about a million videos), group sizes grow mildly. The same
@@ -52,4 +56,4 @@ def generate_incident(out_dir: Path, seed: int, scale: float = 1.0,
     Returns a summary: ``counts`` (the same numbers as ``ground_truth.json``), ``files`` (paths
     relative to ``out_dir``) and ``ground_truth`` (its path).
     """
-    return run(Incident(Path(out_dir), seed, scale, progress))
+    return run(Incident(Path(out_dir), seed, scale, progress, fmt))

@@ -7,8 +7,9 @@ from typing import Any
 from samples import cells, organic
 from samples.state import Incident
 from samples.window import WINDOW_END, WINDOW_START, iso
-from samples.writers.research_api import CAPTION_ONLY_TAGS, DUPLICATE_SHARE
+from samples.writers.research_api import CAPTION_ONLY_TAGS
 from samples.writers.users import USER_INFO_COVERAGE
+from samples.writers.videos import DUPLICATE_SHARE
 
 
 def ground_truth(g: Incident) -> dict[str, Any]:
@@ -26,7 +27,7 @@ def ground_truth(g: Incident) -> dict[str, Any]:
                     cell_accounts=int(sum(len(c.members) for c in g.cells)),
                     cell_videos=int((g.kind == g.k_cell).sum()))
     return {
-        "seed": g.seed, "scale": g.scale,
+        "seed": g.seed, "scale": g.scale, "format": g.fmt,
         "window": {"start": iso(WINDOW_START), "end": iso(WINDOW_END),
                    "start_ts": WINDOW_START, "end_ts": WINDOW_END},
         "challenge_hashtags": g.challenge_tags,
@@ -34,7 +35,7 @@ def ground_truth(g: Incident) -> dict[str, Any]:
         "benign_descriptions": descriptions,
         "tactic_descriptions": {t: cells.TACTIC_DESCRIPTIONS[t] for t in cells.TACTIC_DESCRIPTIONS
                                 if any(t in c["tactics"] for c in cell_truth)},
-        "data_quirks": {"caption_only_hashtags": CAPTION_ONLY_TAGS, "duplicate_videos": DUPLICATE_SHARE,
+        "data_quirks": {"caption_only_hashtags": CAPTION_ONLY_TAGS if g.fmt == "research_api" else 0.0, "duplicate_videos": DUPLICATE_SHARE,
                         "user_info_coverage": USER_INFO_COVERAGE,
                         "organic_links": organic.LINK_SHARE},
         "counts": dict(g.counts),

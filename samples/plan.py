@@ -109,4 +109,7 @@ def plan_posts(g: Incident) -> None:
     g.has_ch = p["ch"][order]
     g.ids = ids[order]
     g.n_videos = total
+    g.parent = np.full(total, -1, dtype=np.int64)  # the row a duet answers (Zeeschuimer's duetInfo)
+    for la in g.lookalikes:
+        la.parents(g.parent)
     engagement.plan(g, rng)

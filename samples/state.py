@@ -23,6 +23,8 @@ import orjson
 
 from samples.window import ACCOUNTS_PER_SCALE, MIN_SCALE, VIDEOS_PER_SCALE
 
+FORMATS = ("research_api", "zeeschuimer")  # how videos are written (users and comments: Research API)
+
 # Roles of accounts (``Incident.role``): look-alike classes take the numbers after these.
 R_ORGANIC, R_CELL, R_CHALLENGE = 0, 1, 2
 R_FIRST_LOOKALIKE = 3
@@ -62,9 +64,12 @@ class Incident:
     """Everything known about one incident; filled in by the planning steps, read by the writers."""
 
     def __init__(self, out_dir: Path, seed: int, scale: float,
-                 progress: Callable[[str, int, int], None] | None) -> None:
+                 progress: Callable[[str, int, int], None] | None, fmt: str = "research_api") -> None:
         if not scale >= MIN_SCALE:
             raise ValueError(f"scale must be >= {MIN_SCALE} (got {scale!r})")
+        if fmt not in FORMATS:
+            raise ValueError(f"format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+        self.fmt = fmt
         self.out = Path(out_dir)
         self.seed = int(seed)
         self.scale = float(scale)

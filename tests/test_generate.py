@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from samples import MAX_LINES_PER_FILE, WINDOW_END, WINDOW_START, generate_incident
-from samples.writers import research_api
+from samples.writers import videos as video_writer
 
 SCALE = 0.2
 SEED = 11
@@ -126,7 +126,7 @@ def test_worker_processes_write_the_same_bytes(incident: dict[str, Any], tmp_pat
     """Large incidents render chunks in forked workers; that path must not change the output."""
     if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
         pytest.skip("no fork start method or a single CPU: the generator never uses workers here")
-    monkeypatch.setattr(research_api, "PARALLEL_MIN_VIDEOS", 0)
+    monkeypatch.setattr(video_writer, "PARALLEL_MIN_VIDEOS", 0)
     generate_incident(tmp_path / "par", seed=SEED, scale=SCALE)
     assert _hashes(tmp_path / "par") == _hashes(incident["out"])
 
@@ -781,3 +781,40 @@ def test_everyday_posts_share_links_now_and_then(incident: dict[str, Any], incid
         for url in URL_RE.findall(v["video_description"]):
             by_link[url].add(v["username"])
     assert max(len(x) for x in by_link.values()) >= 3  # a popular link, pasted by strangers
+
+
+def test_zeeschuimer_capture_gives_duets_a_time(tmp_path: Path) -> None:
+    from ingest.formats import zeeschuimer
+
+    out = tmp_path / "zee"
+    summary = generate_incident(out, seed=SEED, scale=SCALE, fmt="zeeschuimer")
+    gt = json.loads((out / "ground_truth.json").read_text(encoding="utf-8"))
+    assert gt["format"] == "zeeschuimer" and summary["counts"] == gt["counts"]
+    files = sorted((out / "videos").iterdir())
+    assert files and all(f.name.startswith("zeeschuimer-") and f.suffix == ".ndjson" for f in files)
+    assert {"users/user_info.jsonl", "users/following.jsonl", "users/reposts.jsonl"} <= set(summary["files"])
+    lines = [json.loads(x) for f in files for x in f.read_text(encoding="utf-8").splitlines()]
+    items: dict[str, dict[str, Any]] = {}
+    for it in lines:
+        assert it["source_platform"] == "tiktok.com" and it["id"] == it["data"]["id"]
+        first = items.setdefault(it["id"], it)
+        if first is not it:  # captured again later, with more engagement
+            assert it["timestamp_collected"] > first["timestamp_collected"]
+            assert it["data"]["stats"]["diggCount"] > first["data"]["stats"]["diggCount"]
+    c = gt["counts"]
+    assert c["videos"] == len(items) and c["video_rows"] == len(lines) and c["video_pages"] == 0
+    assert c["hashtag_links"] == sum(len(it["data"]["challenges"]) for it in items.values())
+    duets = [it for it in items.values() if it["data"]["duetInfo"]["duetFromId"] != "0"]
+    assert duets
+    creators = {cr["creator"] for cr in gt["benign_details"]["fan_base"]["creators"]}
+    for it in duets:
+        parent = items[it["data"]["duetInfo"]["duetFromId"]]["data"]
+        assert parent["author"]["uniqueId"] in creators
+        assert parent["createTime"] < it["data"]["createTime"]
+        assert it["data"]["desc"].startswith("#duet with @" + parent["author"]["uniqueId"])
+        assert it["data"]["music"]["id"] == parent["music"]["id"]
+    # and Lockstep's reader takes them as duets of those videos
+    parsed = [p for f in files for p in zeeschuimer.read(f)]
+    assert parsed and not any(p.reject or p.warnings for p in parsed)
+    reposted = {r for p in parsed for post in p.posts for r in post.reposts}
+    assert {(it["data"]["duetInfo"]["duetFromId"], "duet") for it in duets} <= reposted

@@ -10,7 +10,7 @@ default that does nothing, so a class writes only what it models:
    their clocks, how followed they are, what they are called;
 3. :meth:`plan` - their posts: rows of kinds registered with ``g.add_kind(renderer)``; a
    renderer turns one planned row and its pre-drawn random numbers into caption parts
-   (see :data:`samples.state.Caption`);
+   (see :data:`samples.state.Caption`); :meth:`parents` links duets to what they answer;
 4. :meth:`organic_eligible`, :meth:`organic_extra` - whether they also post everyday videos;
 5. :meth:`durations` - video lengths of their kinds;
 6. :meth:`profile`, :meth:`follows`, :meth:`reposts` - their user data;
@@ -78,6 +78,9 @@ class Lookalike:
     # 3. posts
     def plan(self, rows: Rows) -> None:
         """Plan the class's posts."""
+
+    def parents(self, parent: np.ndarray) -> None:
+        """Once rows are final (sorted): set ``parent[row]`` to the row a duet answers."""
 
     # 4. everyday posts
     def organic_eligible(self, eligible: np.ndarray) -> None:

@@ -157,6 +157,14 @@ class FanBase(Lookalike):
             body += " " + " ".join(ORGANIC_WORDS[j] for j in wrow[:1 + int(u[2] * 4)])
         return body, tags, [], [], (creator,), sound, 0.0
 
+    def parents(self, parent: np.ndarray) -> None:
+        g = self.g
+        posts = np.flatnonzero(g.kind == self.k_post)
+        row_of = {(int(c), int(p)): int(r) for c, p, r in zip(g.sub[posts], g.aux[posts], posts, strict=True)}
+        duets = np.flatnonzero((g.kind == self.k_react) & (g.aux % 4 == REACTIONS.index("duet")))
+        for r, c, code in zip(duets.tolist(), g.sub[duets].tolist(), g.aux[duets].tolist(), strict=True):
+            parent[r] = row_of[(c, code // 4)]
+
     def organic_eligible(self, eligible: np.ndarray) -> None:
         eligible[self.creators] = False
 
