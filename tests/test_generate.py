@@ -1,9 +1,11 @@
 """Tests of the synthetic incident generator (the ``samples`` package).
 
 They read the files back the way an ingest would (pages, JSON lines, wrappers) and check what the
-generator promises: byte-for-byte determinism, counts that match the files, the Research API
-shapes, and that the planted structure is really in the data (cells post in waves, benign groups
-do not). One small incident is generated per module (scale 0.2, well under a second).
+generator promises: byte-for-byte determinism (across processes, and of the parallel renderer),
+counts that match the files, the Research API and Zeeschuimer shapes, and that the planted
+structure is really in the data: cells post in waves with their tactics, and every benign
+look-alike class behaves as ``docs/generator.md`` says. Incidents at scale 0.2 and 1 are
+generated once per module (a second or two each).
 """
 
 from __future__ import annotations
