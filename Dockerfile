@@ -5,6 +5,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY graph ./graph
 COPY ingest ./ingest
+COPY samples ./samples
 COPY analyses ./analyses
 COPY lockstep ./lockstep
 COPY app.py ./

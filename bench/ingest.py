@@ -54,8 +54,8 @@ from graph.queries.load import graph_totals, naive_merge_video  # noqa: E402
 from graph.schema import clear_data, init_schema  # noqa: E402
 from graph.settings import Neo4jSettings  # noqa: E402
 from ingest import formats  # noqa: E402
-from ingest.generate import generate_incident  # noqa: E402
 from ingest.load import DEFAULT_BATCH, expand_paths, ingest, new_run_id  # noqa: E402
+from samples import generate_incident  # noqa: E402
 
 MARKER = ".lockstep-bench"
 DOC = REPO / "docs" / "benchmarks-ingest.md"

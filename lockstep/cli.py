@@ -235,12 +235,14 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
 @click.option("--seed", type=int, default=7, show_default=True)
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="1.0 is about 10,000 videos and 2,000 accounts; 100 is about 1M videos.")
-def generate_cmd(out_dir: Path, seed: int, scale: float) -> None:
+@click.option("--format", "fmt", type=click.Choice(["research_api", "zeeschuimer"]), default="research_api",
+              show_default=True, help="How the videos are written (users and comments: Research API).")
+def generate_cmd(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
     """Write a sample incident (TikTok Research API format) and its ground truth."""
-    from ingest.generate import generate_incident
+    from samples import generate_incident
 
     t0 = time.monotonic()
-    summary = generate_incident(out_dir, seed=seed, scale=scale)
+    summary = generate_incident(out_dir, seed=seed, scale=scale, fmt=fmt)
     counts = summary.get("counts", {})
     click.echo(f"sample incident (seed {seed}, scale {scale}) in {out_dir} in "
                f"{time.monotonic() - t0:.1f}s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()
@@ -422,10 +424,10 @@ def demo(data_dir: Path | None, sample: Path, seed: int, scale: float, open_app:
     from graph.connection import Graph
     from graph.schema import init_schema
     from graph.settings import config
-    from ingest.generate import generate_incident
     from ingest.load import ingest
     from lockstep.detection import run_detection
     from lockstep.progress import byte_progress
+    from samples import generate_incident
 
     t0 = time.monotonic()
     if not config().get("NEO4J_URI"):

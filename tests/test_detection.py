@@ -15,9 +15,9 @@ from analyses.detect import DetectParams, detect
 from analyses.evaluate import evaluate
 from graph.connection import Graph
 from ingest.frames import frames_from_files
-from ingest.generate import generate_incident
 from ingest.load import ingest
 from lockstep.detection import run_detection
+from samples import generate_incident
 from tests.conftest import LOCKSTEP
 
 

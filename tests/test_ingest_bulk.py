@@ -23,8 +23,8 @@ from graph.errors import LockstepError
 from graph.queries.load import graph_totals
 from graph.schema import CONSTRAINTS, INDEXES, clear_data, init_schema
 from graph.settings import Neo4jSettings
-from ingest.generate import generate_incident
 from ingest.load import ingest
+from samples import generate_incident
 
 FIX = Path(__file__).parent / "fixtures"
 ALL = [FIX / "tiktok", FIX / "zeeschuimer", FIX / "twitter", FIX / "actions"]

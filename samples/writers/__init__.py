@@ -1,0 +1,1 @@
+"""Writers: the planned incident as files, one module per output format or file family."""
