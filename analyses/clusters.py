@@ -87,8 +87,8 @@ def _partition(g: nx.Graph, method: str, resolution: float, seed: int) -> list[l
 
 
 def significant_groups(g: nx.Graph, communities: list[list[str]], n_accounts: int,
-                       mean_degree: float, alpha: float = 0.01, min_size: int = 3
-                       ) -> list[tuple[list[str], float]]:
+                       mean_degree: float, alpha: float = 0.01, min_size: int = 3,
+                       met: groups.MetPairs | None = None) -> list[tuple[list[str], float]]:
     """Each community peeled to the members whose evidence is beyond chance, grown by the
     neighbours whose evidence towards it is, and kept if the group as a whole is beyond chance
     (:mod:`analyses.groups`); groups whose cross evidence is itself beyond chance are merged
@@ -97,26 +97,28 @@ def significant_groups(g: nx.Graph, communities: list[list[str]], n_accounts: in
     log_alpha = math.log(alpha)
     cores = []
     for nodes in sorted(communities, key=lambda c: (-len(c), min(c))):
-        core = groups.peel(g, nodes, log_alpha, min_size)
+        core = groups.peel(g, nodes, log_alpha, min_size, met)
         if core:
             cores.append(core)
     taken = {n for core in cores for n in core}
     grown = []
     for core in cores:
         taken -= set(core)
-        core = groups.grow(g, core, log_alpha, taken)
+        core = groups.grow(g, core, log_alpha, taken, met)
         taken |= set(core)
         grown.append(core)
-    cores = _merge_linked(g, grown, log_alpha)
+    cores = _merge_linked(g, grown, log_alpha, met)
     out = []
     for core in cores:
-        lp = groups.group_log_p(groups.group_evidence(g, core), len(core), n_accounts, mean_degree)
+        lp = groups.group_log_p(groups.group_evidence(g, core), len(core), n_accounts, mean_degree,
+                                groups.group_terms(core, met))
         if lp <= log_alpha:
             out.append((core, lp))
     return out
 
 
-def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float) -> list[list[str]]:
+def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float,
+                  met: groups.MetPairs | None = None) -> list[list[str]]:
     """Union of cores whose cross evidence beats chance for that many cross pairs (corrected for
     the number of core pairs that have any cross edge)."""
     owner = {n: i for i, core in enumerate(cores) for n in core}
@@ -138,7 +140,11 @@ def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float) -> list
 
     correction = math.log(len(cross))
     for (ia, ib), total in sorted(cross.items()):
-        n_pairs = len(cores[ia]) * len(cores[ib])
+        if met is None:
+            n_pairs = len(cores[ia]) * len(cores[ib])
+        else:
+            codes = met.codes(cores[ib])
+            n_pairs = sum(met.count_in(n, codes) for n in cores[ia])
         if groups.gamma_log_sf(total, n_pairs) + correction <= log_alpha:
             parent[find(ia)] = find(ib)
     merged: dict[int, list[str]] = {}
@@ -158,11 +164,13 @@ def find_clusters(
     n_accounts: int | None = None,
     mean_degree: float = 1.0,
     alpha: float = 0.01,
+    met: groups.MetPairs | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clusters ranked by score (``cluster`` 1 = strongest) and their members with scores.
 
     ``n_accounts`` and ``mean_degree`` (accounts in the incident and the mean number of
-    accounts each met) size the scan correction of :mod:`analyses.groups`; ``accounts``
+    accounts each met) size the scan correction of :mod:`analyses.groups`, ``met`` says which
+    pairs met at least once (the terms of its tests); ``accounts``
     (optional): ``account_id`` with ``username`` and/or ``created_ts`` for the
     account-features part of the score.
     """
@@ -174,7 +182,7 @@ def find_clusters(
     if g.number_of_nodes() == 0:
         return _empty_clusters(), _empty_members()
     communities = _partition(g, method, resolution, seed)
-    found = significant_groups(g, communities, n_accounts, mean_degree, alpha, min_size)
+    found = significant_groups(g, communities, n_accounts, mean_degree, alpha, min_size, met)
     rows, member_rows = [], []
     for nodes, log_p in found:
         sub = g.subgraph(nodes)

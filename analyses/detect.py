@@ -17,6 +17,7 @@ from analyses.actions import SIGNALS, action_table
 from analyses.clusters import find_clusters, summarize_cluster
 from analyses.explain import crowd_contrast
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
+from analyses.groups import MetPairs
 from analyses.reposts import combine, repost_evidence
 
 
@@ -75,6 +76,20 @@ def _coordinated_posts(evidence: pd.DataFrame, members: pd.DataFrame) -> list[di
     return [out.get(c, {}) for c in range(1, n + 1)]
 
 
+def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
+    """Pairs that met at least once (in time or in repost lists), among the accounts with
+    evidence: the terms of the group tests."""
+    if not met or edges.empty:
+        return None
+    nodes = set(edges["account_id"]) | set(edges["account_id_y"])
+    both = pd.concat(met, ignore_index=True).astype(str)
+    both = both[both["a"].isin(nodes) & both["b"].isin(nodes)]
+    lo = both.min(axis=1)
+    hi = both.max(axis=1)
+    both = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates()
+    return MetPairs(both["a"], both["b"])
+
+
 def _add_crowd_contrast(clusters: pd.DataFrame, evidence: pd.DataFrame, cluster_of: dict[str, int],
                         actions: pd.DataFrame, window: int) -> None:
     """Each cluster's summary gets ``crowd``: how it differs from the crowd on its main objects
@@ -117,12 +132,15 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     stats = fused.stats
     timings["fusion"] = time.perf_counter() - t
     t = time.perf_counter()
+    met = [fused.met] if fused.met is not None else []
     if reposts is not None and not reposts.empty and "repost" in fusion.signals:
         rp = repost_evidence(reposts, posts[["post_id", "account_id"]])
         edges = combine(fused.edges, rp, set(reposts["account_id"].astype(str)))
+        met.append(rp.attrs["met"])
         stats.update(repost_lists=int(reposts["account_id"].nunique()), repost_pairs=int(len(rp)))
     else:
         edges = combine(fused.edges, pd.DataFrame(), set())
+    met_pairs = _met_pairs(met, edges)
     timings["reposts"] = time.perf_counter() - t
     t = time.perf_counter()
     n_acc = int(stats.get("accounts_tested") or stats.get("accounts") or 1)
@@ -131,7 +149,7 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
                                       resolution=p.resolution, min_size=p.min_cluster_size,
                                       window=fusion.time_window, accounts=accounts,
                                       n_accounts=n_acc, mean_degree=mean_degree,
-                                      alpha=p.alpha)
+                                      alpha=p.alpha, met=met_pairs)
     timings["clustering"] = time.perf_counter() - t
     t = time.perf_counter()
     cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))

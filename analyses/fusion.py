@@ -82,6 +82,7 @@ class FusionParams:
     max_partners: int = 40
     crowd_sharpness: float = 12.0
     cue_horizon: int = 21_600
+    publication_window: int = 3600
     alpha: float = 0.01
     min_occasions: int = 2
     max_edge_p: float = 1.0
@@ -113,6 +114,7 @@ class FusionResult:
     events: pd.DataFrame    # the counted meetings of kept pairs (EVENT_COLUMNS), ids as text
     actions: pd.DataFrame   # the actions used (after the prefilter), with each object's idf
     stats: dict[str, Any]
+    met: pd.DataFrame | None = None  # a, b: pairs that met at least once (edges' accounts only)
 
 
 def fuse(actions: pd.DataFrame, params: FusionParams | None = None,
@@ -135,7 +137,7 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
     acts = _prefilter(actions, p, stats)
     if acts.empty:
         stats.update(candidate_pairs=0, edges_kept=0)
-        return FusionResult(_empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), acts, stats)
+        return FusionResult(_empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), acts, stats, None)
     c = _Coded(acts, posts)
     stats["accounts_tested"] = c.n_accounts
     rates = _chance_rates(c, p, stats)
@@ -144,9 +146,9 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
         sounds=c.of_type("sound"), horizon=p.cue_horizon)
     stats["cue_reactions"] = int((cue >= 0).sum())
     per_window = [_meetings(c, p, w, rates, cue, stats) for w in p.windows]
-    edges, events = _edges(c, p, per_window, rates, stats)
+    edges, events, met = _edges(c, p, per_window, rates, stats)
     stats["edges_kept"] = int(len(edges))
-    return FusionResult(edges=edges, events=events, actions=acts, stats=stats)
+    return FusionResult(edges=edges, events=events, actions=acts, stats=stats, met=met)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -249,7 +251,27 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     # crowd's own share) and proves nothing, and its pairs are the costliest of all.
     private = public < 0.5
     stats["public_actions"] = int((~private).sum())
+    # A link is published once: the outlets (or accounts) that share it within the first hour
+    # of its first appearance react to its publication, a public cue, and so do the other
+    # things their posts share (the wire copy, the news tags). Only re-sharing it later (a link
+    # pushed wave after wave) is evidence. A caption first seen with such a link is its copy.
+    first_t = pd.Series(c.t).groupby(c.obj).transform("min").to_numpy()
+    is_url = c.typ == c.types.index("url") if "url" in c.types else np.zeros(len(c.t), dtype=bool)
+    published = is_url & (c.t - first_t <= p.publication_window)
+    if "caption" in c.types:
+        # a text first seen in a post with a freshly published link is that link's copy (wire
+        # copy), published with it
+        with_link = np.zeros(len(c.post_ids), dtype=bool)
+        with_link[c.post[published]] = True
+        is_cap = c.typ == c.types.index("caption")
+        first_use = is_cap & (c.t == first_t)
+        copy_of_link = np.unique(c.obj[first_use & with_link[c.post]])
+        published |= is_cap & np.isin(c.obj, copy_of_link) & (c.t - first_t <= p.publication_window)
+    stats["publication_actions"] = int(published.sum())
+    out["idf"] = np.where(published, 0.0, c.idf)
+    out["published"] = published
     out["pairs"] = np.flatnonzero(private)
+    private &= ~published  # no chance rate: a meeting on a published object is not counted
     for w in p.windows:
         crowd = crowds.others_in_window(c.obj, c.acc, c.t, w)
         # Only the nearest max_partners on each side are paired (see _meetings): in a crowd of
@@ -283,7 +305,7 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     # Strength: per event and type, the best object's idf plus a quarter of the others'.
     n_types = len(c.types)
     weights = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
-    idf, typ = c.idf[ra], c.typ[ra]
+    idf, typ = rates["idf"][ra], c.typ[ra]
     top = pd.Series(idf).groupby([ev_of, typ], sort=False).max()
     ev_t, typ_t = (top.index.get_level_values(i).to_numpy() for i in (0, 1))
     strength = 0.25 * np.bincount(ev_of, weights=weights[typ] * idf, minlength=len(ev_key))
@@ -293,8 +315,10 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     for j in range(n_types):  # a bit per signal type the event involved
         types[np.unique(ev_t[typ_t == j])] |= 1 << j
     mp, ma = c.mentions()
+    both_published = np.zeros(len(ev_key), dtype=bool)
+    both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
     explained = cues.explained_by_cue(cue, epa, epb) | cues.names_each_other(
-        epa, epb, c.post_author, mp, ma)
+        epa, epb, c.post_author, mp, ma) | both_published
     ok = (strength >= p.min_event_strength) & ~explained
     stats[f"events_{w}s"] = int(len(ev_key))
     stats[f"events_explained_{w}s"] = int(explained.sum())
@@ -310,7 +334,8 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
 
 
 def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
-           rates: dict[str, Any], stats: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+           rates: dict[str, Any], stats: dict[str, Any]
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with
     ``p <= max_edge_p`` become the edges of the evidence graph."""
     n_acc = len(c.account_ids)
@@ -319,7 +344,7 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     m_family = len(pair_keys)
     stats["candidate_pairs"] = int(m_family)
     if not m_family:
-        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS)
+        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), None
     # Meetings are also counted among the strong ones only (a copied caption with the campaign's
     # tags and sound), each level against the chance of meetings that strong.
     levels = np.array(sorted({p.min_event_strength}
@@ -339,10 +364,10 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
                                               p.clock_tolerance, n_pairs=m_family)
     # Chance is only needed where a pair met more than once: one meeting is no evidence.
     rate_rows = np.stack([rates["rate"][w] for w in p.windows])
-    again = np.flatnonzero(k.max(axis=0) >= p.min_occasions)
+    again = np.flatnonzero(k.max(axis=0) >= (1 if p.keep_pair_table == "all" else p.min_occasions))
     lam = np.full((n_tests, m_family), np.nan)
     lam[:, again] = chance.expected_meetings(
-        rates["index"], pa_all[again], pb_all[again], c.post, c.typ, c.idf, type_weight,
+        rates["index"], pa_all[again], pb_all[again], c.post, c.typ, rates["idf"], type_weight,
         rate_rows, levels).reshape(len(again), n_tests).T
     hit = (k >= 1) & ~np.isnan(lam)
     log_p[hit] = chance.log10_poisson_tail(k[hit], lam[hit])
@@ -364,7 +389,12 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     keep = np.flatnonzero(repeated & (log_pc_best <= np.log10(p.max_edge_p)))
     stats["evidence_edges"] = int(len(keep))
     if not len(keep):
-        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS)
+        return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), None
+    # Which pairs met at least once, among the accounts of the evidence graph: the terms of
+    # the group tests (analyses.groups).
+    nodes = np.unique(np.concatenate([pa_all[keep], pb_all[keep]]))
+    inside = np.isin(pa_all, nodes) & np.isin(pb_all, nodes)
+    met = pd.DataFrame({"a": c.account_ids[pa_all[inside]], "b": c.account_ids[pb_all[inside]]})
     # Events of the kept pairs at each pair's best window.
     kept_window = best[keep] // n_l
     parts = []
@@ -412,7 +442,7 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
         **{f"lam{w}_{lv:g}": lam[i * n_l + j] for i, w in enumerate(p.windows)
            for j, lv in enumerate(levels)},
         "log_p": log_p_best, "log_pc": log_pc_best, "q": q}) if p.keep_pair_table else None
-    return e[EDGE_COLUMNS].reset_index(drop=True), events_out[EVENT_COLUMNS]
+    return e[EDGE_COLUMNS].reset_index(drop=True), events_out[EVENT_COLUMNS], met
 
 
 def _signal_counts(events: pd.DataFrame, types: tuple[str, ...]) -> list[dict[str, int]]:

@@ -1,29 +1,30 @@
 """Is a group more coordinated than chance gives for a group of its size?
 
-Every pair ``(i, j)`` that met carries a p-value ``p_ij`` from the chance model
-(:mod:`analyses.chance`); its evidence is ``ω_ij = -ln p_ij`` (0 for pairs that never met).
-For a fixed group ``G`` of ``s`` accounts with no coordination, each ``ω_ij`` is at most an
-exponential variable with mean 1, so the group's evidence ``S(G) = Σ_{i<j∈G} ω_ij`` is at most a
-Gamma(``s(s-1)/2``, 1) variable: a cell of 30 whose pairs each met a little more often than
-chance (p ≈ 0.01) has ``S`` ≈ 2,000 against a mean of 435, which no chance group reaches, while no
-single pair of it would pass a per-pair bar at incident scale.
+Every pair ``(i, j)`` that met carries a p-value ``p_ij = P(K >= k | K >= 1)`` from the chance
+model (:mod:`analyses.chance`); its evidence is ``ω_ij = -ln p_ij``. Given which pairs met at
+least once, each of their ``ω`` is at most an exponential variable with mean 1 when there is no
+coordination, so for a fixed group ``G`` the evidence ``S(G) = Σ ω_ij`` over its ``m`` pairs that
+met is at most a Gamma(``m``, 1) variable: a cell of 30 whose pairs each met a little more often
+than chance (p ≈ 0.01) has ``S`` ≈ 2,000 against a mean of 435, which no chance group reaches,
+while no single pair of it would pass a per-pair bar at incident scale. Counting only the pairs
+that met keeps the test sharp for sparse cells, whose members mostly never meet.
 
 Groups are found by searching the graph, so the test is a *scan statistic*: its p-value is
 multiplied by the number of groups of size ``s`` the search could have returned — at most the
 number of ``s``-subsets of the ``N`` accounts, and at most ``N (e·d)^(s-1)`` connected groups in a
 graph of mean degree ``d`` (every connected group of ``s`` contains a spanning tree; Bollobás,
 *Modern Graph Theory*, the tree-counting bound). Small groups therefore need strong pairs; large
-groups need many moderately surprising pairs. The same reasoning, with ``N`` candidates, keeps
-a member in a group only if its own evidence towards the other members is beyond chance for
-``s - 1`` partners, corrected for the accounts that could have been members (the group and its
-neighbours) (:func:`peel`, :func:`grow`). This is the group-level counterpart of the Benjamini–Hochberg
-control of pairs, in the spirit of Fraudar's density with a guarantee (Hooi et al. 2016) and the
-scan statistics of Kulldorff (1997, "A spatial scan statistic", *Comm. Stat.* 26).
+groups need many moderately surprising pairs. The same reasoning keeps a member in a group only
+if its own evidence towards the others is beyond chance for the partners it met, corrected for
+the accounts that could have been members (the group and its neighbours) (:func:`peel`,
+:func:`grow`). This is the group-level counterpart of the Benjamini–Hochberg control of pairs,
+in the spirit of Fraudar's density with a guarantee (Hooi et al. 2016) and the scan statistics
+of Kulldorff (1997, "A spatial scan statistic", *Comm. Stat.* 26).
 
 >>> import math
->>> round(group_log_p(2000.0, 30, n_accounts=2000, mean_degree=20.0), 1) < math.log(0.01)
+>>> group_log_p(2000.0, 30, n_accounts=2000, mean_degree=20.0) < math.log(0.01)
 True
->>> round(group_log_p(12.0, 3, n_accounts=2000, mean_degree=20.0), 1) > math.log(0.01)
+>>> group_log_p(12.0, 3, n_accounts=2000, mean_degree=20.0) > math.log(0.01)
 True
 """
 
@@ -33,8 +34,49 @@ import math
 from collections.abc import Iterable
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 from scipy.special import gammaln
 from scipy.stats import gamma
+
+
+class MetPairs:
+    """Which accounts met at least once (the terms of the group and member tests).
+
+    Without it every pair of a group counts as a term (conservative: pairs that never met add a
+    term and no evidence).
+    """
+
+    def __init__(self, a: Iterable[str], b: Iterable[str]) -> None:
+        a, b = np.asarray(list(a), dtype=object), np.asarray(list(b), dtype=object)
+        codes, ids = pd.factorize(np.concatenate([a, b]))
+        self._build(codes[:len(a)], codes[len(a):], np.asarray(ids, dtype=object))
+
+    def _build(self, ca: np.ndarray, cb: np.ndarray, ids: np.ndarray) -> None:
+        self.ids = ids
+        self.code = {x: i for i, x in enumerate(ids.tolist())}
+        src = np.concatenate([ca, cb])
+        dst = np.concatenate([cb, ca])
+        order = np.lexsort((dst, src))
+        self.dst = dst[order]
+        self.start = np.searchsorted(src[order], np.arange(len(self.ids) + 1))
+
+    def partners(self, node: str) -> np.ndarray:
+        c = self.code.get(node)
+        if c is None:
+            return np.zeros(0, dtype=np.int64)
+        return self.dst[self.start[c]:self.start[c + 1]]
+
+    def codes(self, nodes: Iterable[str]) -> np.ndarray:
+        return np.array(sorted(self.code[n] for n in nodes if n in self.code), dtype=np.int64)
+
+    def count_in(self, node: str, member_codes: np.ndarray) -> int:
+        """How many of ``node``'s met partners are among ``member_codes`` (sorted)."""
+        p = self.partners(node)
+        if not len(p) or not len(member_codes):
+            return 0
+        pos = np.minimum(np.searchsorted(member_codes, p), len(member_codes) - 1)
+        return int((member_codes[pos] == p).sum())
 
 
 def log_multiplicity(s: int, n_accounts: int, mean_degree: float) -> float:
@@ -57,17 +99,20 @@ def gamma_log_sf(total: float, n_terms: float) -> float:
     return min(value, 0.0)
 
 
-def group_log_p(evidence: float, size: int, n_accounts: int, mean_degree: float) -> float:
-    """ln of the scan-corrected p-value of a group of ``size`` with ``evidence`` = ``S(G)``."""
-    raw = gamma_log_sf(evidence, size * (size - 1) / 2)
+def group_log_p(evidence: float, size: int, n_accounts: int, mean_degree: float,
+                terms: float | None = None) -> float:
+    """ln of the scan-corrected p-value of a group of ``size`` with ``evidence`` = ``S(G)`` over
+    ``terms`` pairs that met (default: all ``size (size - 1) / 2`` pairs)."""
+    n_terms = size * (size - 1) / 2 if terms is None else terms
+    raw = gamma_log_sf(evidence, n_terms)
     return min(raw + log_multiplicity(size, n_accounts, mean_degree), 0.0)
 
 
-def member_log_p(evidence: float, size: int, candidates: int) -> float:
-    """ln of the p-value of one member's evidence to the ``size - 1`` others, corrected for the
-    ``candidates`` accounts that could have been tested as members (the group and the accounts
-    with any evidence towards it)."""
-    return min(gamma_log_sf(evidence, size - 1) + math.log(max(candidates, 1)), 0.0)
+def member_log_p(evidence: float, terms: float, candidates: int) -> float:
+    """ln of the p-value of one member's evidence over the ``terms`` partners it met in the
+    group, corrected for the ``candidates`` accounts that could have been tested as members
+    (the group and the accounts with any evidence towards it)."""
+    return min(gamma_log_sf(evidence, max(terms, 1)) + math.log(max(candidates, 1)), 0.0)
 
 
 def candidates(g: nx.Graph, members: set[str]) -> int:
@@ -81,22 +126,43 @@ def internal_evidence(g: nx.Graph, nodes: Iterable[str], weight: str = "omega") 
     return {n: sum(d[weight] for m, d in g[n].items() if m in members) for n in members}
 
 
+def _terms(members: set[str], met: MetPairs | None) -> dict[str, int]:
+    """Per member: the partners in the group it met (all others without ``met``)."""
+    if met is None:
+        return {n: len(members) - 1 for n in members}
+    codes = met.codes(members)
+    return {n: met.count_in(n, codes) for n in members}
+
+
 def peel(g: nx.Graph, nodes: Iterable[str], log_alpha: float, min_size: int = 3,
-         weight: str = "omega") -> list[str]:
+         met: MetPairs | None = None, weight: str = "omega") -> list[str]:
     """The members whose evidence towards the others is beyond chance: the weakest member is
     removed until every member passes :func:`member_log_p` at ``log_alpha`` (or fewer than
     ``min_size`` are left, and the group is empty)."""
     members = set(nodes)
     strength = internal_evidence(g, members, weight)
+    terms = _terms(members, met)
     n_candidates = candidates(g, members)
+
+    def lp(n: str) -> float:
+        return member_log_p(strength[n], terms[n], n_candidates)
+
     while len(members) >= min_size:
-        weakest = min(members, key=lambda n: (strength[n], n))
-        if member_log_p(strength[weakest], len(members), n_candidates) <= log_alpha:
+        weakest = max(members, key=lambda n: (lp(n), n))
+        if lp(weakest) <= log_alpha:
             return sorted(members)
         members.remove(weakest)
         for m, d in g[weakest].items():
             if m in members:
                 strength[m] -= d[weight]
+        if met is None:
+            for m in members:
+                terms[m] -= 1
+        else:
+            for c in met.partners(weakest):
+                other = met.ids[c]
+                if other in members:
+                    terms[other] -= 1
     return []
 
 
@@ -105,8 +171,14 @@ def group_evidence(g: nx.Graph, nodes: Iterable[str], weight: str = "omega") -> 
     return float(sum(d[weight] for a, b, d in g.subgraph(members).edges(data=True)))
 
 
+def group_terms(nodes: Iterable[str], met: MetPairs | None) -> float:
+    """The pairs of the group that met at least once (all pairs without ``met``)."""
+    members = set(nodes)
+    return sum(_terms(members, met).values()) / 2
+
+
 def grow(g: nx.Graph, core: Iterable[str], log_alpha: float, taken: set[str] | None = None,
-         weight: str = "omega") -> list[str]:
+         met: MetPairs | None = None, weight: str = "omega") -> list[str]:
     """``core`` with every neighbour whose evidence towards the core is beyond chance added,
     strongest first, until none is (a partitioner may cut a cell; its cut-off members still
     belong). Nodes in ``taken`` (other groups' members) are not added."""
@@ -120,19 +192,23 @@ def grow(g: nx.Graph, core: Iterable[str], log_alpha: float, taken: set[str] | N
                     pull[n] = pull.get(n, 0.0) + d[weight]
         if not pull:
             return sorted(members)
-        best = max(pull, key=lambda n: (pull[n], n))
-        if member_log_p(pull[best], len(members) + 1, len(members) + len(pull)) > log_alpha:
+        codes = met.codes(members) if met is not None else None
+        n_candidates = len(members) + len(pull)
+        scored = {n: member_log_p(ev, met.count_in(n, codes) if met is not None else len(members),
+                                  n_candidates) for n, ev in pull.items()}
+        best = min(scored, key=lambda n: (scored[n], n))
+        if scored[best] > log_alpha:
             return sorted(members)
         members.add(best)
 
 
 def prune(g: nx.Graph, log_alpha: float, weight: str = "omega") -> nx.Graph:
     """The subgraph of accounts that could pass a member test in some group: an account whose
-    whole evidence falls short of what the smallest group (two partners, three candidates)
+    whole evidence falls short of what the smallest test (one partner met, three candidates)
     needs can never be a member, so it is removed, and so on until none is (like a k-core).
     The partitioner then works on the few accounts with real evidence."""
     need = 0.0
-    while member_log_p(need, 3, 3) > log_alpha:
+    while member_log_p(need, 1, 3) > log_alpha:
         need += 0.25
     strength = dict(g.degree(weight=weight))
     drop = [n for n, s in strength.items() if s < need]

@@ -45,7 +45,9 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
     ``posts``: ``post_id, account_id`` (the reposted posts' authors, where known);
     ``n_other``: reposts outside the lists (of other accounts), added to ``R``."""
     if reposts.empty:
-        return pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
+        out = pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
+        out.attrs["met"] = pd.DataFrame(columns=["a", "b"])
+        return out
     r = reposts[["account_id", "post_id"]].drop_duplicates().astype(str)
     acc_codes, accounts = pd.factorize(pd.concat([r["account_id"], posts["account_id"].astype(str)]))
     acc = acc_codes[:len(r)]
@@ -68,9 +70,14 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
     direct = pd.Series(1, index=pd.MultiIndex.from_arrays([lo, hi], names=["acc_x", "acc_y"]))
     direct = direct.groupby(level=[0, 1]).size()
     k = shared.add(direct, fill_value=0).astype(np.int64)
+    met = k.index.to_frame(index=False)
     k = k[k >= min_shared]
+    out_met = pd.DataFrame({"a": accounts[met["acc_x"].to_numpy()],
+                            "b": accounts[met["acc_y"].to_numpy()]})
     if k.empty:
-        return pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
+        out = pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
+        out.attrs["met"] = out_met
+        return out
     a = k.index.get_level_values(0).to_numpy()
     b = k.index.get_level_values(1).to_numpy()
     # λ: for each list, the popularity mass of its posts; for each author, of their posts.
@@ -84,8 +91,10 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
                         "shared": k.to_numpy(), "expected": lam, "surprise": surprise})
     swap = out["account_id"].astype(str) > out["account_id_y"].astype(str)
     out.loc[swap, ["account_id", "account_id_y"]] = out.loc[swap, ["account_id_y", "account_id"]].to_numpy()
-    return out.sort_values(["surprise", "account_id", "account_id_y"],
-                           ascending=[False, True, True]).reset_index(drop=True)
+    out = out.sort_values(["surprise", "account_id", "account_id_y"],
+                          ascending=[False, True, True]).reset_index(drop=True)
+    out.attrs["met"] = out_met  # every pair with a shared repost: the terms of group tests
+    return out
 
 
 def combine(edges: pd.DataFrame, repost: pd.DataFrame, with_lists: set[str]) -> pd.DataFrame:

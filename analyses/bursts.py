@@ -1,0 +1,205 @@
+"""Bursts: many accounts on one object within minutes, and groups that keep bursting together.
+
+A large, sparse cell (hundreds of members, each posting two or three times) leaves almost no
+pair of members that met twice, so the pair evidence of :mod:`analyses.chance` misses it. What it
+does leave is *bursts*: in each wave a different handful of members posts the campaign's tag,
+sound or caption within a minute, which the object's own rhythm makes very unlikely, and across
+waves the same membership keeps coming back. This is the lockstep of CopyCatch (Beutel et al.
+2013, "CopyCatch: stopping group attacks by spotting lockstep behavior in social networks", WWW):
+a group of accounts and a set of moments, each account acting in several of them.
+
+**A burst** is a cluster of an object's private, unexplained actions (see
+:mod:`analyses.fusion`) whose consecutive actions are at most ``w`` apart, by at least
+``min_accounts`` accounts. Given that ``n`` actions of the object fall within ``horizon`` of
+the burst's middle, a stranger's action lands inside the burst's span ``τ`` with probability
+``π = τ / (2 horizon)``; the burst's evidence is ``-ln P(Binomial(n - 1, π) >= m - 1)`` for
+``m`` accounts (the first one anywhere, the others inside its span).
+
+**A group's bursts** (:func:`group_burst_test`) are the bursts with at least two of its members,
+grouped into occasions (an hour apart; the same time of day on another day is the same
+occasion: a clock). Each occasion counts once, with the evidence of its best burst restricted
+to the members (``m`` = members present), and only members present on at least two occasions
+count (one burst, however large, is not repetition). The occasions' evidence is then compared
+with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
+could return (:func:`analyses.groups.log_multiplicity`).
+
+>>> import numpy as np
+>>> obj = np.zeros(6, dtype=int); acc = np.arange(6); t = np.array([0, 5, 9, 10_000, 10_004, 90_000])
+>>> b = find_bursts(obj, acc, t, windows=(60,), horizon=43_200, min_accounts=3)
+>>> b.table[["object", "m", "n"]].to_dict("records")
+[{'object': 0, 'm': 3, 'n': 5}]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from analyses.groups import gamma_log_sf, log_multiplicity
+
+DAY = 86_400
+
+
+@dataclass
+class Bursts:
+    table: pd.DataFrame      # burst: object, window, start, end, m, n, evidence (nats)
+    burst: np.ndarray        # membership rows: burst id ...
+    account: np.ndarray      # ... and account code (one row per account and burst)
+    account_ids: np.ndarray  # code -> account id
+
+    def of_accounts(self, codes: np.ndarray) -> pd.DataFrame:
+        """Membership rows (burst, account) of the given account codes."""
+        sel = np.isin(self.account, codes)
+        return pd.DataFrame({"burst": self.burst[sel], "account": self.account[sel]})
+
+
+def burst_evidence(m: np.ndarray, n: np.ndarray, span: np.ndarray, horizon: int) -> np.ndarray:
+    """``-ln P(Binomial(n - 1, span / 2 horizon) >= m - 1)`` (nats), per burst."""
+    pi = np.clip(span / (2.0 * horizon), 1e-12, 1.0)
+    return -np.minimum(binom.logsf(m - 2, np.maximum(n - 1, m - 1), pi), 0.0)
+
+
+def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[int, ...],
+                horizon: int, min_accounts: int = 3, eligible: np.ndarray | None = None,
+                account_ids: np.ndarray | None = None) -> Bursts:
+    """The bursts of every object at every window (actions as integer codes)."""
+    obj = np.asarray(obj, dtype=np.int64)
+    acc = np.asarray(acc, dtype=np.int64)
+    t = np.asarray(t, dtype=np.int64)
+    n_all = len(t)
+    tmin = int(t.min()) - 2 * horizon          # keys stay inside each object's block
+    span_key = int(t.max()) - tmin + 2 * horizon + 1
+    order_all = np.lexsort((t, obj))
+    key_all = obj[order_all] * span_key + (t[order_all] - tmin)
+    rows = np.flatnonzero(eligible) if eligible is not None else np.arange(n_all)
+    tables, members_b, members_a = [], [], []
+    next_id = 0
+    for w in windows:
+        o = rows[np.lexsort((t[rows], obj[rows]))]
+        if not len(o):
+            continue
+        new = np.ones(len(o), dtype=bool)
+        new[1:] = (obj[o][1:] != obj[o][:-1]) | (np.diff(t[o]) > w)
+        cl = np.cumsum(new) - 1
+        # distinct accounts per cluster
+        pair = np.unique(np.stack([cl, acc[o]], axis=1), axis=0)
+        m = np.bincount(pair[:, 0], minlength=cl[-1] + 1)
+        keep = np.flatnonzero(m >= min_accounts)
+        if not len(keep):
+            continue
+        first = np.flatnonzero(new)
+        last = np.r_[first[1:], len(o)] - 1
+        start, end = t[o][first][keep], t[o][last][keep]
+        ob = obj[o][first][keep]
+        mid = (start + end) // 2
+        lo = np.searchsorted(key_all, ob * span_key + (mid - horizon - tmin), side="left")
+        hi = np.searchsorted(key_all, ob * span_key + (mid + horizon - tmin), side="right")
+        n = hi - lo
+        span = np.maximum(end - start, w).astype(np.float64)
+        ev = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon)
+        ids = np.arange(next_id, next_id + len(keep))
+        tables.append(pd.DataFrame({"burst": ids, "object": ob, "window": w, "start": start,
+                                    "end": end, "m": m[keep], "n": n, "evidence": ev}))
+        remap = np.full(cl[-1] + 1, -1)
+        remap[keep] = ids
+        in_keep = remap[pair[:, 0]] >= 0
+        members_b.append(remap[pair[in_keep, 0]])
+        members_a.append(pair[in_keep, 1])
+        next_id += len(keep)
+    table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
+        columns=["burst", "object", "window", "start", "end", "m", "n", "evidence"])
+    return Bursts(table=table,
+                  burst=np.concatenate(members_b) if members_b else np.zeros(0, dtype=np.int64),
+                  account=np.concatenate(members_a) if members_a else np.zeros(0, dtype=np.int64),
+                  account_ids=account_ids if account_ids is not None else np.arange(int(acc.max()) + 1))
+
+
+def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
+                     mean_degree: float, gap: int = 3600, clock_tolerance: int = 600,
+                     horizon: int = 43_200) -> tuple[float, dict[int, int], int]:
+    """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
+
+    ``ln p`` is scan-corrected for the group's size; members present on fewer than two
+    occasions do not count (and are absent from the per-member counts).
+    """
+    rows = bursts.of_accounts(member_codes)
+    if rows.empty:
+        return 0.0, {}, 0
+    present: set[int] = set(rows["account"])
+    for _ in range(3):  # members on one occasion only are dropped, then occasions recounted
+        sel = rows[rows["account"].isin(present)]
+        per = sel.groupby("burst")["account"].nunique()
+        per = per[per >= 2]
+        if per.empty:
+            return 0.0, {}, 0
+        tb = bursts.table.set_index("burst").loc[per.index]
+        tb = tb.assign(mg=per.to_numpy())
+        tb["ev"] = burst_evidence(tb["mg"].to_numpy(float), tb["n"].to_numpy(float),
+                                  np.maximum(tb["end"] - tb["start"], tb["window"]).to_numpy(float),
+                                  horizon)
+        occ = _occasions(tb["start"].to_numpy(), gap, clock_tolerance)
+        tb["occasion"] = occ
+        best = tb.sort_values("ev", ascending=False).groupby("occasion").head(1)
+        member_occ = sel[sel["burst"].isin(tb.index)]
+        member_occ = member_occ.assign(occasion=tb.loc[member_occ["burst"], "occasion"].to_numpy())
+        counts = member_occ.groupby("account")["occasion"].nunique()
+        repeated = set(counts[counts >= 2].index)
+        if repeated == present:
+            break
+        present = repeated
+    if len(present) < 3:
+        return 0.0, {}, 0
+    s = len(present)
+    lp = gamma_log_sf(float(best["ev"].sum()), float(len(best)))
+    lp = min(lp + log_multiplicity(s, n_accounts, mean_degree), 0.0)
+    return lp, {int(a): int(c) for a, c in counts.items() if a in present}, int(len(best))
+
+
+def _occasions(start: np.ndarray, gap: int, clock_tolerance: int) -> np.ndarray:
+    """Occasion number per burst: bursts an hour apart are one; the same time of day is one."""
+    order = np.argsort(start, kind="stable")
+    s = start[order]
+    new = np.ones(len(s), dtype=bool)
+    new[1:] = np.diff(s) > gap
+    occ_sorted = np.cumsum(new) - 1
+    occ = np.empty(len(s), dtype=np.int64)
+    occ[order] = occ_sorted
+    # clock: occasions whose start times of day agree within the tolerance are one
+    first_t = pd.Series(start).groupby(occ).min()
+    tod = (first_t % DAY).sort_values()
+    cls = np.cumsum(np.r_[True, np.diff(tod.to_numpy()) > clock_tolerance]) - 1
+    if len(tod) > 1 and tod.iloc[0] + DAY - tod.iloc[-1] <= clock_tolerance:
+        cls[cls == cls[-1]] = 0
+    clock_of = pd.Series(cls, index=tod.index)
+    return clock_of.reindex(occ).to_numpy()
+
+
+def co_burst_links(bursts: Bursts, min_evidence: float) -> pd.DataFrame:
+    """Account pairs linked by significant bursts: ``a, b, weight`` where each burst with
+    evidence >= ``min_evidence`` spreads its evidence over its members' pairs (for the
+    partitioner; the tests use the bursts themselves)."""
+    tb = bursts.table[bursts.table["evidence"] >= min_evidence]
+    if tb.empty:
+        return pd.DataFrame(columns=["a", "b", "weight"])
+    sel = np.isin(bursts.burst, tb["burst"].to_numpy())
+    mem = pd.DataFrame({"burst": bursts.burst[sel], "acc": bursts.account[sel]})
+    mem = mem[mem.groupby("burst")["acc"].transform("size") <= 400]  # a clique of 400 is enough
+    pairs = mem.merge(mem, on="burst")
+    pairs = pairs[pairs["acc_x"] < pairs["acc_y"]]
+    ev = tb.set_index("burst")["evidence"]
+    m = tb.set_index("burst")["m"]
+    pairs = pairs.assign(weight=(ev.loc[pairs["burst"]].to_numpy()
+                                 / np.maximum(m.loc[pairs["burst"]].to_numpy() - 1, 1)))
+    out = pairs.groupby(["acc_x", "acc_y"], sort=False)["weight"].sum().reset_index()
+    return pd.DataFrame({"a": bursts.account_ids[out["acc_x"].to_numpy()],
+                         "b": bursts.account_ids[out["acc_y"].to_numpy()],
+                         "weight": out["weight"].to_numpy()})
+
+
+def log_threshold(n_bursts: int, alpha: float) -> float:
+    """Evidence a single burst needs to count as significant among ``n_bursts``."""
+    return math.log(max(n_bursts, 1)) - math.log(alpha)
