@@ -9,11 +9,12 @@ waves the same membership keeps coming back. This is the lockstep of CopyCatch (
 a group of accounts and a set of moments, each account acting in several of them.
 
 **A burst** is a cluster of an object's private, unexplained actions (see
-:mod:`analyses.fusion`) whose consecutive actions are at most ``w`` apart, by at least
-``min_accounts`` accounts. Given that ``n`` actions of the object fall within ``horizon`` of
+:mod:`analyses.fusion`) whose consecutive actions are at most ``w`` apart and which lasts at most
+``2 w``, by at least ``min_accounts`` accounts. Given that ``n`` actions of the object fall within ``horizon`` of
 the burst's middle, a stranger's action lands inside the burst's span ``τ`` with probability
 ``π = τ / (2 horizon)``; the burst's evidence is ``-ln P(Binomial(n - 1, π) >= m - 1)`` for
-``m`` accounts (the first one anywhere, the others inside its span).
+``m`` accounts (the first one anywhere, the others inside its span), and no more than the same
+test gives within the half hour around it (a busy half hour explains its own bursts).
 
 **A group's bursts** (:func:`group_burst_test`) are the bursts with at least two of its members,
 grouped into occasions (an hour apart; the same time of day on another day is the same
@@ -37,11 +38,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from scipy.stats import binom, poisson
 
 from analyses.groups import gamma_log_sf, log_multiplicity
 
 DAY = 86_400
+LOCAL = 1800  # the local scale of a burst's null: the half hour around it
 
 
 @dataclass
@@ -50,6 +52,18 @@ class Bursts:
     burst: np.ndarray        # membership rows: burst id ...
     account: np.ndarray      # ... and account code (one row per account and burst)
     account_ids: np.ndarray  # code -> account id
+    keys: np.ndarray | None = None  # sorted (object, account, time) keys of every action
+    n_acc: int = 1
+    span: int = 1
+    tmin: int = 0
+
+    def actions_near(self, obj: np.ndarray, acc: np.ndarray, lo: np.ndarray, hi: np.ndarray
+                     ) -> np.ndarray:
+        """How many actions each account has on each object in ``[lo, hi]``."""
+        base = (obj.astype(np.int64) * self.n_acc + acc.astype(np.int64)) * self.span
+        a = np.searchsorted(self.keys, base + (lo - self.tmin), side="left")
+        b = np.searchsorted(self.keys, base + (hi - self.tmin), side="right")
+        return b - a
 
     def of_accounts(self, codes: np.ndarray) -> pd.DataFrame:
         """Membership rows (burst, account) of the given account codes."""
@@ -57,10 +71,20 @@ class Bursts:
         return pd.DataFrame({"burst": self.burst[sel], "account": self.account[sel]})
 
 
-def burst_evidence(m: np.ndarray, n: np.ndarray, span: np.ndarray, horizon: int) -> np.ndarray:
-    """``-ln P(Binomial(n - 1, span / 2 horizon) >= m - 1)`` (nats), per burst."""
-    pi = np.clip(span / (2.0 * horizon), 1e-12, 1.0)
-    return -np.minimum(binom.logsf(m - 2, np.maximum(n - 1, m - 1), pi), 0.0)
+def burst_evidence(m: np.ndarray, n: np.ndarray, span: np.ndarray, horizon: int,
+                   n_local: np.ndarray | None = None, local: int = 1800) -> np.ndarray:
+    """``-ln P(Binomial(n - 1, span / 2 horizon) >= m - 1)`` (nats), per burst; with
+    ``n_local`` (actions within ``local`` seconds), the smaller of that and the same test at
+    the local scale: a burst inside a busy half hour (the stragglers of a televised goal) is
+    no surprise there."""
+    def ev(count: np.ndarray, h: float) -> np.ndarray:
+        pi = np.clip(span / (2.0 * h), 1e-12, 1.0)
+        return -np.minimum(binom.logsf(m - 2, np.maximum(count - 1, m - 1), pi), 0.0)
+
+    out = ev(n, float(horizon))
+    if n_local is not None:
+        out = np.minimum(out, ev(n_local, float(local)))
+    return out
 
 
 def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[int, ...],
@@ -88,22 +112,29 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         # distinct accounts per cluster
         pair = np.unique(np.stack([cl, acc[o]], axis=1), axis=0)
         m = np.bincount(pair[:, 0], minlength=cl[-1] + 1)
-        keep = np.flatnonzero(m >= min_accounts)
-        if not len(keep):
-            continue
         first = np.flatnonzero(new)
         last = np.r_[first[1:], len(o)] - 1
+        # A burst is short: a chain of posts stretching over hours is activity, not a burst.
+        short = t[o][last] - t[o][first] <= 2 * w
+        keep = np.flatnonzero((m >= min_accounts) & short)
+        if not len(keep):
+            continue
         start, end = t[o][first][keep], t[o][last][keep]
         ob = obj[o][first][keep]
         mid = (start + end) // 2
-        lo = np.searchsorted(key_all, ob * span_key + (mid - horizon - tmin), side="left")
-        hi = np.searchsorted(key_all, ob * span_key + (mid + horizon - tmin), side="right")
-        n = hi - lo
+        def around(h: int) -> np.ndarray:
+            lo = np.searchsorted(key_all, ob * span_key + (mid - h - tmin), side="left")
+            hi = np.searchsorted(key_all, ob * span_key + (mid + h - tmin), side="right")
+            return hi - lo
+
+        n, n_local = around(horizon), around(LOCAL)
         span = np.maximum(end - start, w).astype(np.float64)
-        ev = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon)
+        ev = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon,
+                            n_local.astype(np.float64), LOCAL)
         ids = np.arange(next_id, next_id + len(keep))
         tables.append(pd.DataFrame({"burst": ids, "object": ob, "window": w, "start": start,
-                                    "end": end, "m": m[keep], "n": n, "evidence": ev}))
+                                    "end": end, "m": m[keep], "n": n, "n_local": n_local,
+                                    "evidence": ev}))
         remap = np.full(cl[-1] + 1, -1)
         remap[keep] = ids
         in_keep = remap[pair[:, 0]] >= 0
@@ -111,16 +142,20 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         members_a.append(pair[in_keep, 1])
         next_id += len(keep)
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
-        columns=["burst", "object", "window", "start", "end", "m", "n", "evidence"])
+        columns=["burst", "object", "window", "start", "end", "m", "n", "n_local", "evidence"])
+    n_acc = int(acc.max()) + 1
+    keys = np.sort((obj * n_acc + acc) * span_key + (t - tmin))
     return Bursts(table=table,
                   burst=np.concatenate(members_b) if members_b else np.zeros(0, dtype=np.int64),
                   account=np.concatenate(members_a) if members_a else np.zeros(0, dtype=np.int64),
-                  account_ids=account_ids if account_ids is not None else np.arange(int(acc.max()) + 1))
+                  account_ids=account_ids if account_ids is not None else np.arange(n_acc),
+                  keys=keys, n_acc=n_acc, span=span_key, tmin=tmin)
 
 
 def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      mean_degree: float, gap: int = 3600, clock_tolerance: int = 600,
-                     horizon: int = 43_200) -> tuple[float, dict[int, int], int]:
+                     horizon: int = 43_200, alpha_member: float = 0.01
+                     ) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
 
     ``ln p`` is scan-corrected for the group's size; members present on fewer than two
@@ -140,7 +175,7 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
         tb = tb.assign(mg=per.to_numpy())
         tb["ev"] = burst_evidence(tb["mg"].to_numpy(float), tb["n"].to_numpy(float),
                                   np.maximum(tb["end"] - tb["start"], tb["window"]).to_numpy(float),
-                                  horizon)
+                                  horizon, tb["n_local"].to_numpy(float), LOCAL)
         occ = _occasions(tb["start"].to_numpy(), gap, clock_tolerance)
         tb["occasion"] = occ
         best = tb.sort_values("ev", ascending=False).groupby("occasion").head(1)
@@ -151,12 +186,44 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
         if repeated == present:
             break
         present = repeated
+    # A member must be there more often than its own posting on those objects explains: an
+    # ordinary user of a campaign's tag lands in one of its bursts now and then.
+    present = _beyond_chance(bursts, tb, member_occ[member_occ["account"].isin(present)],
+                             horizon, alpha_member)
     if len(present) < 3:
         return 0.0, {}, 0
+    counts = counts[counts.index.isin(present)]
     s = len(present)
     lp = gamma_log_sf(float(best["ev"].sum()), float(len(best)))
     lp = min(lp + log_multiplicity(s, n_accounts, mean_degree), 0.0)
     return lp, {int(a): int(c) for a, c in counts.items() if a in present}, int(len(best))
+
+
+def _beyond_chance(bursts: Bursts, tb: pd.DataFrame, member_occ: pd.DataFrame, horizon: int,
+                   alpha: float) -> set[int]:
+    """Members whose number of occasions beats chance: for each of the group's bursts, an
+    account with ``k`` actions on its object within ``horizon`` lands inside its span with
+    probability about ``k · span / (2 horizon)``; the occasions it was there are compared with
+    the sum of those (Poisson), corrected for the members tested."""
+    accounts = member_occ["account"].unique()
+    if not len(accounts):
+        return set()
+    b = tb.reset_index()
+    grid = pd.DataFrame({"account": np.repeat(accounts, len(b)),
+                         "burst": np.tile(b["burst"].to_numpy(), len(accounts))})
+    info = b.set_index("burst").loc[grid["burst"]]
+    mid = ((info["start"] + info["end"]) // 2).to_numpy()
+    k = bursts.actions_near(info["object"].to_numpy(), grid["account"].to_numpy(),
+                            mid - horizon, mid + horizon)
+    width = np.maximum(info["end"] - info["start"], info["window"]).to_numpy(float)
+    grid["mu"] = np.minimum(k * width / (2.0 * horizon), 1.0)
+    grid["occasion"] = info["occasion"].to_numpy()
+    # per occasion, its tightest burst on each object: landing there is what membership means
+    mu = grid.groupby(["account", "occasion"])["mu"].min().groupby("account").sum()
+    n = member_occ.groupby("account")["occasion"].nunique()
+    p = -poisson.logsf(n.to_numpy() - 1, np.maximum(mu.reindex(n.index).to_numpy(), 1e-12))
+    keep = p >= math.log(len(accounts)) - math.log(alpha)
+    return set(n.index[keep].tolist())
 
 
 def _occasions(start: np.ndarray, gap: int, clock_tolerance: int) -> np.ndarray:

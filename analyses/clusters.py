@@ -44,7 +44,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from analyses import groups
+from analyses import bursts, groups
 
 SCORE_WEIGHTS: dict[str, float] = {
     "synchrony": 0.15, "repetition": 0.25, "content": 0.15, "density": 0.1,
@@ -165,6 +165,7 @@ def find_clusters(
     mean_degree: float = 1.0,
     alpha: float = 0.01,
     met: groups.MetPairs | None = None,
+    burst_table: bursts.Bursts | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Clusters ranked by score (``cluster`` 1 = strongest) and their members with scores.
 
@@ -175,19 +176,23 @@ def find_clusters(
     account-features part of the score.
     """
     g = fused_graph(edges)
-    if g.number_of_nodes() == 0:
+    n_accounts = n_accounts or max(g.number_of_nodes(), 1)
+    pruned = groups.prune(g, math.log(alpha))
+    found = []
+    if pruned.number_of_nodes():
+        communities = _partition(pruned, method, resolution, seed)
+        found = significant_groups(pruned, communities, n_accounts, mean_degree, alpha, min_size,
+                                   met)
+    if burst_table is not None and len(burst_table.table):
+        found = _with_burst_groups(found, burst_groups(burst_table, n_accounts, mean_degree,
+                                                       alpha, seed, min_size), min_size)
+    if not found:
         return _empty_clusters(), _empty_members()
-    n_accounts = n_accounts or g.number_of_nodes()
-    g = groups.prune(g, math.log(alpha))
-    if g.number_of_nodes() == 0:
-        return _empty_clusters(), _empty_members()
-    communities = _partition(g, method, resolution, seed)
-    found = significant_groups(g, communities, n_accounts, mean_degree, alpha, min_size, met)
     rows, member_rows = [], []
     for nodes, log_p in found:
         sub = g.subgraph(nodes)
         score, parts = _score(sub, edges, set(nodes), window, accounts)
-        strength = dict(sub.degree(weight="omega"))
+        strength = {n: float(sub.degree(n, weight="omega")) if n in sub else 0.0 for n in nodes}
         top = max(strength.values()) or 1.0
         signals = Counter()
         e = edges[edges["account_id"].isin(nodes) & edges["account_id_y"].isin(nodes)]
@@ -196,11 +201,11 @@ def find_clusters(
         rows.append({"members": sorted(nodes), "size": len(nodes), "score": score, "parts": parts,
                      "top_signals": [k for k, _ in signals.most_common(3)],
                      "edges": sub.number_of_edges(), "log10_p": round(log_p / LN10, 2),
-                     "first_ts": int(e["first_ts"].min()), "last_ts": int(e["last_ts"].max())})
+                     "first_ts": _int_or(e["first_ts"].min()), "last_ts": _int_or(e["last_ts"].max())})
         for n in nodes:
             member_rows.append({"members_key": tuple(sorted(nodes)), "account_id": n,
                                 "member_score": round(strength[n] / top, 4),
-                                "degree": sub.degree(n)})
+                                "degree": sub.degree(n) if n in sub else 0})
     if not rows:
         return _empty_clusters(), _empty_members()
     clusters = pd.DataFrame(rows)
@@ -215,6 +220,58 @@ def find_clusters(
     clusters = clusters.drop(columns="_key").reset_index(drop=True)
     return clusters[["cluster", "size", "score", "parts", "top_signals", "edges", "log10_p",
                      "first_ts", "last_ts", "members"]], members.reset_index(drop=True)
+
+
+def _int_or(value: float, default: int = 0) -> int:
+    return default if pd.isna(value) else int(value)
+
+
+def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alpha: float,
+                 seed: int, min_size: int = 3) -> list[tuple[list[str], float]]:
+    """Groups that keep bursting together (:mod:`analyses.bursts`): Louvain on the accounts
+    linked by significant bursts, each community kept with its members present on at least two
+    of its occasions when its bursts beat chance for a group of that size."""
+    log_alpha = math.log(alpha)
+    links = bursts.co_burst_links(found, bursts.log_threshold(len(found.table), alpha))
+    if links.empty:
+        return []
+    h = nx.Graph()
+    h.add_weighted_edges_from(sorted(zip(links["a"], links["b"], links["omega"]
+                                         if "omega" in links else links["weight"], strict=True)),
+                              weight="omega")
+    code = {a: i for i, a in enumerate(found.account_ids.tolist())}
+    out = []
+    for community in _partition(h, "louvain", 1.0, seed):
+        if len(community) < min_size:
+            continue
+        codes = np.array(sorted(code[a] for a in community), dtype=np.int64)
+        lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts, mean_degree)
+        members = sorted(found.account_ids[a] for a in occasions)
+        if lp <= log_alpha and len(members) >= min_size:
+            out.append((members, lp))
+    return out
+
+
+def _with_burst_groups(found: list[tuple[list[str], float]], extra: list[tuple[list[str], float]],
+                       min_size: int) -> list[tuple[list[str], float]]:
+    """The pair-evidence groups with the burst groups added: a burst group mostly inside one
+    pair group joins it; otherwise it stands alone without the accounts other groups have."""
+    out = [(list(m), lp) for m, lp in found]
+    owner = {n: i for i, (m, _) in enumerate(out) for n in m}
+    for members, lp in extra:
+        hits = Counter(owner[n] for n in members if n in owner)
+        if hits:
+            i, k = hits.most_common(1)[0]
+            if k >= 0.5 * min(len(members), len(out[i][0])):
+                merged = sorted(set(out[i][0]) | {n for n in members if n not in owner})
+                out[i] = (merged, min(out[i][1], lp))
+                owner.update({n: i for n in merged})
+                continue
+        rest = [n for n in members if n not in owner]
+        if len(rest) >= min_size:
+            out.append((rest, lp))
+            owner.update({n: len(out) - 1 for n in rest})
+    return out
 
 
 def _score(sub: nx.Graph, edges: pd.DataFrame, nodes: set[str], window: int,

@@ -149,7 +149,8 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
                                       resolution=p.resolution, min_size=p.min_cluster_size,
                                       window=fusion.time_window, accounts=accounts,
                                       n_accounts=n_acc, mean_degree=mean_degree,
-                                      alpha=p.alpha, met=met_pairs)
+                                      alpha=p.alpha, met=met_pairs,
+                                      burst_table=fused.bursts)
     timings["clustering"] = time.perf_counter() - t
     t = time.perf_counter()
     cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))

@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyses import chance, crowds, cues
+from analyses import bursts, chance, crowds, cues
 from analyses.coaction import window_pairs
 from analyses.occasions import count_occasions
 from analyses.signals import SIGNALS
@@ -85,6 +85,7 @@ class FusionParams:
     publication_window: int = 3600
     alpha: float = 0.01
     min_occasions: int = 2
+    min_burst_accounts: int = 3
     max_edge_p: float = 1.0
     strength_levels: tuple[float, ...] = (4.0, 8.0)
     keep_pair_table: bool = False
@@ -115,6 +116,7 @@ class FusionResult:
     actions: pd.DataFrame   # the actions used (after the prefilter), with each object's idf
     stats: dict[str, Any]
     met: pd.DataFrame | None = None  # a, b: pairs that met at least once (edges' accounts only)
+    bursts: bursts.Bursts | None = None  # many accounts on one object within minutes
 
 
 def fuse(actions: pd.DataFrame, params: FusionParams | None = None,
@@ -148,7 +150,20 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
     per_window = [_meetings(c, p, w, rates, cue, stats) for w in p.windows]
     edges, events, met = _edges(c, p, per_window, rates, stats)
     stats["edges_kept"] = int(len(edges))
-    return FusionResult(edges=edges, events=events, actions=acts, stats=stats, met=met)
+    weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])[c.typ]
+    # Bursts are made of what meetings are made of: private, unexplained actions on specific
+    # objects (a reaction to a creator, a post carrying a freshly published link or naming an
+    # account that posted the same thing around then is explained, post and all).
+    published_post = np.zeros(len(c.post_ids), dtype=bool)
+    published_post[c.post[rates["published"]]] = True
+    eligible = (rates["private"] & (cue[c.post] < 0) & ~published_post[c.post]
+                & ~_names_a_coposter(c, p.crowd_horizon)
+                & (weight * rates["idf"] >= p.min_event_strength))
+    found = bursts.find_bursts(c.obj, c.acc, c.t, p.windows, p.rhythm_horizon,
+                               p.min_burst_accounts, eligible, c.account_ids)
+    stats["bursts"] = int(len(found.table))
+    return FusionResult(edges=edges, events=events, actions=acts, stats=stats, met=met,
+                        bursts=found)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -234,6 +249,28 @@ class _Coded:
         return self.post[sel][ok], target[ok].astype(np.int64)
 
 
+def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:
+    """Per action: its post mentions an account that acted on the same object within
+    ``horizon`` seconds (friends filming together, tagging each other)."""
+    mp, ma = c.mentions()
+    out = np.zeros(len(c.t), dtype=bool)
+    if not len(mp):
+        return out
+    n_acc = len(c.account_ids)
+    tmin = int(c.t.min()) - horizon
+    span = int(c.t.max()) - tmin + horizon + 1
+    keys = np.sort((c.obj * n_acc + c.acc) * span + (c.t - tmin))
+    # every action of a post that mentions someone, against each account it mentions
+    mentions = pd.DataFrame({"post": mp, "target": ma})
+    rows = pd.DataFrame({"row": np.arange(len(c.t)), "post": c.post}).merge(mentions, on="post")
+    r = rows["row"].to_numpy()
+    base = (c.obj[r] * n_acc + rows["target"].to_numpy()) * span
+    lo = np.searchsorted(keys, base + (c.t[r] - horizon - tmin), side="left")
+    hi = np.searchsorted(keys, base + (c.t[r] + horizon - tmin), side="right")
+    out[r[hi > lo]] = True
+    return out
+
+
 def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str, Any]:
     """Per action and window: the crowd, its publicness and the chance rate ``b``."""
     _, per_acc_obj = np.unique(c.obj * (c.acc.max() + 1) + c.acc, return_inverse=True)
@@ -272,6 +309,7 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     out["published"] = published
     out["pairs"] = np.flatnonzero(private)
     private &= ~published  # no chance rate: a meeting on a published object is not counted
+    out["private"] = private
     for w in p.windows:
         crowd = crowds.others_in_window(c.obj, c.acc, c.t, w)
         # Only the nearest max_partners on each side are paired (see _meetings): in a crowd of
