@@ -122,12 +122,8 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         start, end = t[o][first][keep], t[o][last][keep]
         ob = obj[o][first][keep]
         mid = (start + end) // 2
-        def around(h: int) -> np.ndarray:
-            lo = np.searchsorted(key_all, ob * span_key + (mid - h - tmin), side="left")
-            hi = np.searchsorted(key_all, ob * span_key + (mid + h - tmin), side="right")
-            return hi - lo
-
-        n, n_local = around(horizon), around(LOCAL)
+        n, n_local = (_count_within(key_all, ob * span_key + (mid - tmin), h)
+                      for h in (horizon, LOCAL))
         span = np.maximum(end - start, w).astype(np.float64)
         ev = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon,
                             n_local.astype(np.float64), LOCAL)
@@ -150,6 +146,12 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
                   account=np.concatenate(members_a) if members_a else np.zeros(0, dtype=np.int64),
                   account_ids=account_ids if account_ids is not None else np.arange(n_acc),
                   keys=keys, n_acc=n_acc, span=span_key, tmin=tmin)
+
+
+def _count_within(sorted_keys: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
+    """Keys within ``h`` of each centre (same object block: the keys leave room either side)."""
+    return (np.searchsorted(sorted_keys, centre + h, side="right")
+            - np.searchsorted(sorted_keys, centre - h, side="left"))
 
 
 def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
