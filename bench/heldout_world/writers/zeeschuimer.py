@@ -1,0 +1,110 @@
+"""Zeeschuimer NDJSON: one captured TikTok item per line, grouped by the day the browsing
+session captured them. Some items are captured twice (a later session, bigger counters), some
+pages give no ``challenges`` (tags only in ``textExtra``), a few give ``createTime`` as text or
+the author as a bare handle."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from ..accounts import Accounts
+from ..clock import LANGS
+from ..posts import KIND_VIDEO, Incident
+from ..sounds import Sounds
+from ..util import stream
+from .fields import PostFields, norm_tags, sound_title
+
+_UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def _tag_id(tag: str) -> str:
+    return str(1_600_000_000_000_000_000 + zlib.crc32(tag.encode("utf-8")) * 1_000_003)
+
+
+def item(inc: Incident, f: PostFields, acc: Accounts, sounds: Sounds, i: int,
+         by_handle: dict[str, int], quirks: np.ndarray, collected: int, bump: float) -> dict:
+    a = int(inc.author[i])
+    sid = str(int(inc.ids[i]))
+    cap = inc.caption[i]
+    tags = norm_tags(inc.tags[i])
+    extra = []
+    low = cap.lower()
+    for t in tags:
+        s = low.find("#" + t)
+        extra.append({"awemeId": "", "start": max(s, 0), "end": max(s, 0) + len(t) + 1,
+                      "hashtagId": _tag_id(t), "hashtagName": t, "isCommerce": False,
+                      "subType": 0, "type": 1, "userId": "", "userUniqueId": ""})
+    for m in inc.mentions[i]:
+        s = low.find("@" + m)
+        uid = by_handle.get(m)
+        extra.append({"awemeId": "", "start": max(s, 0), "end": max(s, 0) + len(m) + 1,
+                      "hashtagName": "", "isCommerce": False, "subType": 0, "type": 0,
+                      "userId": str(int(acc.user_id[uid])) if uid is not None else "",
+                      "userUniqueId": m})
+    title, author_name, original = sound_title(inc, i, acc, sounds)
+    data = {
+        "id": sid, "desc": cap,
+        "createTime": str(int(inc.ts[i])) if quirks[0] else int(inc.ts[i]),
+        "scheduleTime": 0,
+        "video": {"id": sid, "duration": int(f.duration[i]), "ratio": "720p", "height": 1280,
+                  "width": 720},
+        "author": {"id": str(int(acc.user_id[a])), "uniqueId": acc.username[a],
+                   "nickname": acc.display[a], "signature": "", "verified": bool(acc.verified[a]),
+                   "secUid": f"MS4wLjABAAAA{int(acc.user_id[a]) ^ 0x5DEECE66D:x}"},
+        "music": {"id": str(int(inc.sound[i])), "title": title, "authorName": author_name,
+                  "original": original, "duration": 30},
+        "challenges": [{"id": _tag_id(t), "title": t, "desc": ""} for t in tags],
+        "stats": {"diggCount": int(f.likes[i] * bump), "shareCount": int(f.shares[i] * bump),
+                  "commentCount": int(f.comments[i] * bump), "playCount": int(f.views[i] * bump),
+                  "collectCount": int(f.favorites[i] * bump)},
+        "authorStats": {"followerCount": int(acc.followers[a]),
+                        "followingCount": int(acc.following[a]),
+                        "heartCount": int(acc.followers[a] * 9), "videoCount": int(acc.old_videos[a]),
+                        "diggCount": 0},
+        "duetInfo": {"duetFromId": str(int(inc.ids[inc.duet_of[i]]))
+                     if inc.kind[i] != KIND_VIDEO and inc.duet_of[i] >= 0 else "0"},
+        "textExtra": extra,
+        "locationCreated": f.region[i],
+        "textLanguage": LANGS[int(acc.lang[a])] if cap else "un",
+        "isAd": False, "duetEnabled": True, "stitchEnabled": True, "shareEnabled": True,
+    }
+    if quirks[1]:
+        del data["challenges"]
+    if quirks[2]:
+        data["author"] = acc.username[a]
+        data["nickname"] = acc.display[a]
+    return {"id": sid, "item_id": sid, "timestamp_collected": int(collected) * 1000 + int(
+        inc.ids[i] % 1000), "source_platform": "tiktok.com",
+        "source_platform_url": "https://www.tiktok.com/foryou", "source_url": "https://www.tiktok.com/api/recommend/item_list/",
+        "user_agent": _UA, "data": data}
+
+
+def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
+          sounds: Sounds) -> dict:
+    rng = stream(seed, "write-zeeschuimer")
+    zdir = out / "zeeschuimer"
+    zdir.mkdir(parents=True, exist_ok=True)
+    n = len(inc)
+    by_handle = {h: i for i, h in enumerate(acc.username)}
+    quirks = np.stack([rng.random(n) < 0.05, rng.random(n) < 0.06, rng.random(n) < 0.01], axis=1)
+    again = np.flatnonzero(rng.random(n) < 0.02)
+    later = f.collected[again] + rng.integers(3600, 4 * 86400, len(again))
+    rows = np.concatenate([np.arange(n), again])
+    when = np.concatenate([f.collected, later])
+    bump = np.concatenate([np.ones(n), rng.uniform(1.05, 2.5, len(again))])
+    order = np.lexsort((rows, when))
+    session = (when[order] // 86400).astype(np.int64)
+    files = 0
+    for s in np.unique(session).tolist():
+        sel = order[session == s]
+        date = str(np.datetime64(int(s) * 86400, "s").astype("datetime64[D]"))
+        lines = [orjson.dumps(item(inc, f, acc, sounds, int(rows[j]), by_handle,
+                                   quirks[int(rows[j])], int(when[j]), float(bump[j])))
+                 for j in sel.tolist()]
+        (zdir / f"zeeschuimer-export-tiktok-{date}.ndjson").write_bytes(b"\n".join(lines) + b"\n")
+        files += 1
+    return {"files": files, "recaptured": int(len(again))}
