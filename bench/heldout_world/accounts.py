@@ -47,6 +47,7 @@ class Accounts:
     group: np.ndarray     # cell index or benign class index, -1 otherwise
     used: set[str] = field(default_factory=set)   # membership checks only, never iterated
     protected: np.ndarray = None   # named by another module (a target, a creator): keep as is
+    bio_url: dict[int, str] = field(default_factory=dict)   # the link in the profile, if any
 
     def __len__(self) -> int:
         return len(self.username)

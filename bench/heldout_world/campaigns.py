@@ -53,11 +53,11 @@ _MESSAGES: dict[str, dict[str, list[str]]] = {
         "pt": ["{k} subiu 40x e ainda dá tempo", "ganhei R$3.200 essa semana com {k}"],
     },
     "product": {
-        "en": ["ok @{b} this actually works 😭", "why is nobody talking about {b}",
+        "en": ["ok @{bh} this actually works 😭", "why is nobody talking about {b}",
                "30 days of {b} and my skin is unreal", "{b} is the only thing that helped me",
                "run don't walk to get {b}"],
-        "es": ["ok @{b} esto sí funciona 😭", "por qué nadie habla de {b}"],
-        "pt": ["ok @{b} isso funciona mesmo 😭", "por que ninguém fala de {b}"],
+        "es": ["ok @{bh} esto sí funciona 😭", "por qué nadie habla de {b}"],
+        "pt": ["ok @{bh} isso funciona mesmo 😭", "por que ninguém fala de {b}"],
     },
     "harassment": {
         "en": ["@{t} you should be ashamed", "everyone report @{t}", "@{t} is a fraud, here is proof",
@@ -95,7 +95,7 @@ def make_campaign(rng: np.random.Generator, theme: str, lang: str, year: int,
     pl, b, k, c = pick(rng, _PLACES), pick(rng, _BRANDS), pick(rng, _COINS), pick(rng, _CURES)
     t = targets[0] if targets else "someone"
     fill = {"p": p.title(), "o": o.title(), "pl": pl.replace("_", " ").title(), "b": b, "k": k.upper(),
-            "c": c, "t": t}
+            "c": c, "t": t, "bh": b}
     bank = _MESSAGES[theme].get(lang) or _MESSAGES[theme]["en"]
     messages = [m.format(**fill) for m in bank]
     links: list[str] = []
@@ -110,7 +110,7 @@ def make_campaign(rng: np.random.Generator, theme: str, lang: str, year: int,
         tags = [f"truthabout{stem}", f"{stem}"]
         rotation = [f"peacein{stem}", f"{stem}isrising", f"stand{stem}", f"{stem}facts",
                     f"real{stem}", f"hands0ff{stem}", f"{stem}strong", f"visit{stem}"]
-        links = [f"https://{stem}-daily.news/2024/truth", f"https://www.{stem}today.info/en/report"]
+        links = [f"https://{stem}-daily.news/{year}/truth", f"https://www.{stem}today.info/en/report"]
         label = pl
     elif theme == "health":
         stem = c.replace(" ", "")
@@ -128,6 +128,9 @@ def make_campaign(rng: np.random.Generator, theme: str, lang: str, year: int,
                            for _ in range(6))]
         label = k
     elif theme == "product":
+        targets = [f"{b}{pick(rng, ['.official', 'shop', '_hq', '.store'])}"]
+        fill["bh"] = targets[0]
+        messages = [m.format(**fill) for m in bank]
         tags = [b, "tiktokmademebuyit", f"{b}review"]
         rotation = ["skincare", "musthave", "amazonfinds", f"{b}results", "honestreview", "holygrail"]
         links = [f"https://{b}.shop/products/starter?utm_source=tiktok",

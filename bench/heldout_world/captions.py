@@ -79,7 +79,8 @@ def organic_caption(style: int, lang: int, topic: int, tags: list[str], mentions
     elif style == 4:        # emoji only
         text = emoji(u[1], 1 + int(u[2] * 4))
     elif style == 5:        # story
-        text = f"{text}. {phrase(lang, topic, u[4]).capitalize()} {emoji(u[1])}"
+        stop = " " if text[-1:] in "?!.)" else ". "
+        text = f"{text}{stop}{phrase(lang, topic, u[4]).capitalize()} {emoji(u[1])}"
     elif style == 6:
         text = text.upper() if u[2] < 0.5 else text
     elif style == 7 and u[2] < 0.35:

@@ -220,14 +220,12 @@ def setup_cells(seed: int, videos: int, clock: Clock, acc: Accounts, trends: Tre
             victim = pick(cell_rng, cands)
             acc.protect(victim)
             targets = [acc.username[victim]]
-        elif theme == "product":
-            targets = [f"{pick(cell_rng, ['glow', 'luxe', 'pure'])}shop.official"]
         ch = trends.challenge
         camp = make_campaign(cell_rng, theme, lang, year, targets,
                              (ch.base, ch.variants, ch.doing_captions))
         if theme == "challenge":
             tactics.append("challenge_push")
-        if targets:
+        if camp.targets:
             tactics.append("mention_target")
         if theme in ("scam", "health") or (camp.links and cell_rng.random() < 0.4):
             tactics.append("link_push")
@@ -289,6 +287,9 @@ def _run_cell(rng, ci, members, tactics, camp, plan, clock, acc, trends, sounds,
                                               "Neon Prayer"]), artist)
         else:
             sound = int(sounds.ids[int(rng.integers(0, 300))])
+    if "link_push" in t and camp.links:
+        for m in members[rng.random(size) < 0.5].tolist():
+            acc.bio_url[m] = camp.links[int(rng.integers(len(camp.links)))]
     if "fresh_accounts" in t:
         acc.join[members] = np.maximum(clock.start_ts, p0 - rng.integers(0, 4 * 86400, size))
         acc.created[members] = acc.join[members] - rng.integers(3600, 3 * 86400, size)

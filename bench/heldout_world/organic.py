@@ -178,6 +178,8 @@ def organic_batch(seed: int, clock: Clock, acc: Accounts, social: Social, trends
             if friend2[i] >= 0 and names[int(friend2[i])] != ment[0]:
                 ment.append(names[int(friend2[i])])
         cap = organic_caption(int(acc.style[a]), lg, int(tp[0]), tags, ment, case_u[i], memetext)
+        if u[i, 6] < 0.006 and cap:      # people paste links too: their channel, a song, a shop
+            cap = f"{cap} {_link(rng, names[a])}"
         if kind[i]:
             tgt = int(duet_of[i])
             host = names[int(who[tgt])]
@@ -194,6 +196,17 @@ def organic_batch(seed: int, clock: Clock, acc: Accounts, social: Social, trends
         mentions_out[i] = tuple(ment)
     return PostBatch("organic", ts, who, captions, tags_out, mentions_out, sound, owner, reach,
                      duet_of=duet_of, kind=kind, region=region)
+
+
+_ID = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789_-"
+
+
+def _link(rng: np.random.Generator, handle: str) -> str:
+    code = "".join(_ID[int(x)] for x in rng.integers(0, len(_ID), 22))
+    return [f"https://youtu.be/{code[:11]}", f"https://open.spotify.com/track/{code}",
+            f"https://www.instagram.com/{handle}", f"https://linktr.ee/{handle}",
+            f"https://amzn.to/{code[:7]}", f"https://www.youtube.com/watch?v={code[11:]}"][
+        int(rng.integers(6))]
 
 
 def assign_trend_owners(seed: int, acc: Accounts, trends: Trends) -> None:

@@ -52,6 +52,7 @@ def setup(ctx: Ctx, rng: np.random.Generator) -> dict:
                                           f"{a}_{b}"]), f"The {a.title()} {b.title()}")
         names.append(handle)
         domains.append(f"www.{a}{b}.com" if rng.random() < 0.6 else f"{a}-{b}.co")
+        acc.bio_url[o] = f"https://{domains[-1]}"
         acc.verified[o] = rng.random() < 0.7
         acc.followers[o] = int(rng.lognormal(np.log(250_000), 1.0))
     members = np.array(outlets, dtype=np.int64)

@@ -48,6 +48,7 @@ def setup(ctx: Ctx, rng: np.random.Generator) -> dict:
             h = acc.rename(a, f"{pick(rng, _SHOP_WORDS)}{pick(rng, ['co', 'studio', 'shop', '.store', 'and.co'])}")
             links.append(pick(rng, [f"https://{h.replace('.', '')}.com", f"https://linktr.ee/{h}",
                                     f"https://{h.replace('.', '')}.etsy.com"]))
+            acc.bio_url[a] = links[-1]
         elif kind == "quotes":
             acc.rename(a, f"{pick(rng, ['daily', 'mindful', 'rise', 'grind'])}{pick(rng, ['quotes', '.words', 'mindset', 'thoughts'])}")
             links.append("")

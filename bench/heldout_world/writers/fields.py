@@ -32,6 +32,28 @@ class PostFields:
     collected: np.ndarray       # when a Zeeschuimer session saw the post (Unix s)
 
 
+class Columns:
+    """The incident's and the accounts' numeric columns as Python lists: the writers touch every
+    value once per post, and numpy scalars are slow one at a time."""
+
+    def __init__(self, inc: Incident, f: PostFields, acc: Accounts) -> None:
+        self.ids = inc.ids.tolist()
+        self.ts = inc.ts.tolist()
+        self.author = inc.author.tolist()
+        self.sound = inc.sound.tolist()
+        self.kind = inc.kind.tolist()
+        self.duet_of = inc.duet_of.tolist()
+        self.likes, self.comments = f.likes.tolist(), f.comments.tolist()
+        self.shares, self.views = f.shares.tolist(), f.views.tolist()
+        self.favorites, self.duration = f.favorites.tolist(), f.duration.tolist()
+        self.no_tag_list, self.empty_mentions = f.no_tag_list.tolist(), f.empty_mentions.tolist()
+        self.effect, self.voice = f.effect.tolist(), f.voice.tolist()
+        self.user_id = acc.user_id.tolist()
+        self.followers, self.following = acc.followers.tolist(), acc.following.tolist()
+        self.old_videos, self.verified = acc.old_videos.tolist(), acc.verified.tolist()
+        self.lang = acc.lang.tolist()
+
+
 def norm_tags(tags: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     for t in tags:

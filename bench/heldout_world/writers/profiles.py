@@ -38,7 +38,7 @@ def make_profiles(seed: int, inc: Incident, acc: Accounts, social: Social,
     posts = np.bincount(inc.author, minlength=n)
     seen = posts > 0
     p_info = np.where(posts >= 4, 0.7, 0.22)
-    p_foll = np.where(posts >= 4, 0.3, 0.08)
+    p_foll = np.where(posts >= 4, 0.15, 0.05)
     p_rep = np.where(posts >= 3, 0.6, 0.15)
     info = np.flatnonzero(seen & (rng.random(n) < p_info))
     fol = np.flatnonzero(seen & (rng.random(n) < p_foll))

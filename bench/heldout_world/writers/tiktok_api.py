@@ -12,30 +12,28 @@ import orjson
 from ..accounts import Accounts
 from ..posts import Incident
 from ..util import stream
-from .fields import PostFields, norm_tags
+from .fields import Columns, PostFields, norm_tags
 from .profiles import Profiles, bio
 
 _OK = {"code": "ok", "message": "", "log_id": ""}
 
 
-def video_object(inc: Incident, f: PostFields, acc: Accounts, i: int) -> dict:
-    obj = {"id": int(inc.ids[i]), "create_time": int(inc.ts[i]),
-           "username": acc.username[int(inc.author[i])], "region_code": f.region[i],
-           "video_description": inc.caption[i]}
-    tags = norm_tags(inc.tags[i])
-    if not f.no_tag_list[i]:
-        obj["hashtag_names"] = tags
-    obj["music_id"] = int(inc.sound[i])
+def video_object(inc: Incident, f: PostFields, c: Columns, acc: Accounts, i: int) -> dict:
+    obj = {"id": c.ids[i], "create_time": c.ts[i], "username": acc.username[c.author[i]],
+           "region_code": f.region[i], "video_description": inc.caption[i]}
+    if not c.no_tag_list[i]:
+        obj["hashtag_names"] = norm_tags(inc.tags[i])
+    obj["music_id"] = c.sound[i]
     if inc.mentions[i]:
         obj["video_mention_list"] = list(inc.mentions[i])
-    elif f.empty_mentions[i]:
+    elif c.empty_mentions[i]:
         obj["video_mention_list"] = []
-    obj.update(like_count=int(f.likes[i]), comment_count=int(f.comments[i]),
-               share_count=int(f.shares[i]), view_count=int(f.views[i]),
-               favorites_count=int(f.favorites[i]), video_duration=int(f.duration[i]))
-    if f.effect[i]:
-        obj["effect_ids"] = [str(7_000_000_000_000_000_000 + (int(inc.ids[i]) >> 40))]
-    if f.voice[i] and inc.caption[i]:
+    obj.update(like_count=c.likes[i], comment_count=c.comments[i], share_count=c.shares[i],
+               view_count=c.views[i], favorites_count=c.favorites[i],
+               video_duration=c.duration[i])
+    if c.effect[i]:
+        obj["effect_ids"] = [str(7_000_000_000_000_000_000 + (c.ids[i] >> 40))]
+    if c.voice[i] and inc.caption[i]:
         obj["voice_to_text"] = inc.caption[i].split("#")[0].strip()[:80]
     return obj
 
@@ -56,6 +54,7 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
     days = np.unique(day)
     as_pages = set(int(d) for d in days[rng.random(len(days)) < 0.15])
     files = 0
+    cols = Columns(inc, f, acc)
     bounds = np.searchsorted(day, np.append(days, days[-1] + 1))
     for k, d in enumerate(days.tolist()):
         lo, hi = int(bounds[k]), int(bounds[k + 1])
@@ -64,7 +63,7 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
         idx = list(range(hi - 1, lo - 1, -1))
         lines = []
         for i in idx:
-            b = orjson.dumps(video_object(inc, f, acc, i))
+            b = orjson.dumps(video_object(inc, f, cols, acc, i))
             if needed[i]:
                 cached[i] = b
             lines.append(b)
@@ -108,6 +107,12 @@ def _users(out: Path, rng: np.random.Generator, inc: Incident, acc: Accounts, pr
                 "following_count": int(acc.following[a]),
                 "likes_count": int(acc.followers[a] * rng.uniform(2, 30)),
                 "video_count": int(acc.old_videos[a] + posts[a])}
+        if a in acc.bio_url:
+            data["bio_url"] = acc.bio_url[a]
+        elif int(acc.user_id[a]) % 100 < 9:      # ordinary people link their other profiles
+            site = ["https://linktr.ee/", "https://www.instagram.com/", "https://youtube.com/@"][
+                int(acc.user_id[a]) % 3]
+            data["bio_url"] = site + acc.username[a]
         if a in by_file:
             body = orjson.dumps({"data": data, "error": _OK})
             (out / "users" / f"user_info_{acc.username[a]}.json").write_bytes(body)

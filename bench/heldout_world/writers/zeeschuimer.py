@@ -6,6 +6,7 @@ the author as a bare handle."""
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -16,19 +17,21 @@ from ..clock import LANGS
 from ..posts import KIND_VIDEO, Incident
 from ..sounds import Sounds
 from ..util import stream
-from .fields import PostFields, norm_tags, sound_title
+from .fields import Columns, PostFields, norm_tags, sound_title
 
 _UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 
+@lru_cache(maxsize=1 << 16)
 def _tag_id(tag: str) -> str:
     return str(1_600_000_000_000_000_000 + zlib.crc32(tag.encode("utf-8")) * 1_000_003)
 
 
-def item(inc: Incident, f: PostFields, acc: Accounts, sounds: Sounds, i: int,
-         by_handle: dict[str, int], quirks: np.ndarray, collected: int, bump: float) -> dict:
-    a = int(inc.author[i])
-    sid = str(int(inc.ids[i]))
+def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds, i: int,
+         by_handle: dict[str, int], quirks: tuple[bool, bool, bool], collected: int,
+         bump: float) -> dict:
+    a = c.author[i]
+    sid = str(c.ids[i])
     cap = inc.caption[i]
     tags = norm_tags(inc.tags[i])
     extra = []
@@ -43,44 +46,50 @@ def item(inc: Incident, f: PostFields, acc: Accounts, sounds: Sounds, i: int,
         uid = by_handle.get(m)
         extra.append({"awemeId": "", "start": max(s, 0), "end": max(s, 0) + len(m) + 1,
                       "hashtagName": "", "isCommerce": False, "subType": 0, "type": 0,
-                      "userId": str(int(acc.user_id[uid])) if uid is not None else "",
+                      "userId": str(c.user_id[uid]) if uid is not None else "",
                       "userUniqueId": m})
     title, author_name, original = sound_title(inc, i, acc, sounds)
     data = {
         "id": sid, "desc": cap,
-        "createTime": str(int(inc.ts[i])) if quirks[0] else int(inc.ts[i]),
+        "createTime": str(c.ts[i]) if quirks[0] else c.ts[i],
         "scheduleTime": 0,
-        "video": {"id": sid, "duration": int(f.duration[i]), "ratio": "720p", "height": 1280,
+        "video": {"id": sid, "duration": c.duration[i], "ratio": "720p", "height": 1280,
                   "width": 720},
-        "author": {"id": str(int(acc.user_id[a])), "uniqueId": acc.username[a],
-                   "nickname": acc.display[a], "signature": "", "verified": bool(acc.verified[a]),
-                   "secUid": f"MS4wLjABAAAA{int(acc.user_id[a]) ^ 0x5DEECE66D:x}"},
-        "music": {"id": str(int(inc.sound[i])), "title": title, "authorName": author_name,
+        "author": {"id": str(c.user_id[a]), "uniqueId": acc.username[a],
+                   "nickname": acc.display[a], "signature": "", "verified": c.verified[a],
+                   "secUid": f"MS4wLjABAAAA{c.user_id[a] ^ 0x5DEECE66D:x}"},
+        "music": {"id": str(c.sound[i]), "title": title, "authorName": author_name,
                   "original": original, "duration": 30},
         "challenges": [{"id": _tag_id(t), "title": t, "desc": ""} for t in tags],
-        "stats": {"diggCount": int(f.likes[i] * bump), "shareCount": int(f.shares[i] * bump),
-                  "commentCount": int(f.comments[i] * bump), "playCount": int(f.views[i] * bump),
-                  "collectCount": int(f.favorites[i] * bump)},
-        "authorStats": {"followerCount": int(acc.followers[a]),
-                        "followingCount": int(acc.following[a]),
-                        "heartCount": int(acc.followers[a] * 9), "videoCount": int(acc.old_videos[a]),
+        "stats": {"diggCount": int(c.likes[i] * bump), "shareCount": int(c.shares[i] * bump),
+                  "commentCount": int(c.comments[i] * bump), "playCount": int(c.views[i] * bump),
+                  "collectCount": int(c.favorites[i] * bump)},
+        "authorStats": {"followerCount": c.followers[a], "followingCount": c.following[a],
+                        "heartCount": c.followers[a] * 9, "videoCount": c.old_videos[a],
                         "diggCount": 0},
-        "duetInfo": {"duetFromId": str(int(inc.ids[inc.duet_of[i]]))
-                     if inc.kind[i] != KIND_VIDEO and inc.duet_of[i] >= 0 else "0"},
+        "duetInfo": {"duetFromId": str(c.ids[c.duet_of[i]])
+                     if c.kind[i] != KIND_VIDEO and c.duet_of[i] >= 0 else "0"},
         "textExtra": extra,
         "locationCreated": f.region[i],
-        "textLanguage": LANGS[int(acc.lang[a])] if cap else "un",
+        "textLanguage": LANGS[c.lang[a]] if cap else "un",
         "isAd": False, "duetEnabled": True, "stitchEnabled": True, "shareEnabled": True,
     }
+    r = (c.ids[i] >> 7) % 20       # the page the browsing session was on
+    if r < 12 or not tags:
+        page, api = "https://www.tiktok.com/foryou", "https://www.tiktok.com/api/recommend/item_list/"
+    elif r < 17:
+        page, api = f"https://www.tiktok.com/tag/{tags[0]}", "https://www.tiktok.com/api/challenge/item_list/"
+    else:
+        page = f"https://www.tiktok.com/@{acc.username[a]}"
+        api = "https://www.tiktok.com/api/post/item_list/"
     if quirks[1]:
         del data["challenges"]
     if quirks[2]:
         data["author"] = acc.username[a]
         data["nickname"] = acc.display[a]
-    return {"id": sid, "item_id": sid, "timestamp_collected": int(collected) * 1000 + int(
-        inc.ids[i] % 1000), "source_platform": "tiktok.com",
-        "source_platform_url": "https://www.tiktok.com/foryou", "source_url": "https://www.tiktok.com/api/recommend/item_list/",
-        "user_agent": _UA, "data": data}
+    return {"id": sid, "item_id": sid, "timestamp_collected": collected * 1000 + c.ids[i] % 1000,
+            "source_platform": "tiktok.com",
+        "source_platform_url": page, "source_url": api, "user_agent": _UA, "data": data}
 
 
 def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
@@ -99,12 +108,14 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
     order = np.lexsort((rows, when))
     session = (when[order] // 86400).astype(np.int64)
     files = 0
-    for s in np.unique(session).tolist():
-        sel = order[session == s]
-        date = str(np.datetime64(int(s) * 86400, "s").astype("datetime64[D]"))
-        lines = [orjson.dumps(item(inc, f, acc, sounds, int(rows[j]), by_handle,
-                                   quirks[int(rows[j])], int(when[j]), float(bump[j])))
-                 for j in sel.tolist()]
+    cols = Columns(inc, f, acc)
+    qs = [tuple(q) for q in quirks.tolist()]
+    rows_l, when_l, bump_l = rows.tolist(), when.tolist(), bump.tolist()
+    bounds = np.flatnonzero(np.diff(session)) + 1
+    for sel in np.split(order, bounds):
+        date = str(np.datetime64(int(when[sel[0]]) // 86400 * 86400, "s").astype("datetime64[D]"))
+        lines = [orjson.dumps(item(inc, f, cols, acc, sounds, rows_l[j], by_handle, qs[rows_l[j]],
+                                   when_l[j], bump_l[j])) for j in sel.tolist()]
         (zdir / f"zeeschuimer-export-tiktok-{date}.ndjson").write_bytes(b"\n".join(lines) + b"\n")
         files += 1
     return {"files": files, "recaptured": int(len(again))}
