@@ -9,7 +9,8 @@ import orjson
 import pandas as pd
 import pytest
 
-from bench.heldout_world import generate_world
+from bench.heldout_world import build_world, generate_world
+from bench.heldout_world.writers.fields import norm_tags
 from ingest.frames import frames_from_files
 from ingest.load import plan
 
@@ -171,3 +172,27 @@ def test_challenge_spreads_with_variants(world: dict) -> None:
     day = (organic.timestamp - t["window"]["start_ts"]) // 86400
     assert day.nunique() >= 4
     assert isinstance(posts, pd.DataFrame)
+
+
+def test_posts_come_out_as_the_world_made_them(world: dict) -> None:
+    """Hashtags, sounds, mentions and duets in the frame are the ones the world generated."""
+    made = build_world(SEED, VIDEOS)
+    inc, acc = made["inc"], made["ctx"].acc
+    posts = world["posts"].set_index("post_id")
+    api = world["fmt"] == "tiktok-api"
+    missing_tags = 0
+    for i in range(0, len(inc), 7):
+        row = posts.loc[f"tiktok:{int(inc.ids[i])}"]
+        assert row.timestamp == int(inc.ts[i])
+        assert row.username == acc.username[int(inc.author[i])]
+        assert row.sound == f"tiktok:{int(inc.sound[i])}"
+        assert row.mentions == [f"tiktok:{m}" for m in inc.mentions[i]]
+        want = norm_tags(inc.tags[i])
+        if api and not row.hashtags and want:
+            missing_tags += 1          # hashtag_names left out: the tags are only in the text
+            assert all(f"#{t}" in row.caption.lower() for t in want)
+        else:
+            assert row.hashtags == want
+        if not api and inc.kind[i]:
+            assert row.reposts == [f"tiktok:{int(inc.ids[inc.duet_of[i]])}"]
+    assert (missing_tags > 0) == api

@@ -4,6 +4,7 @@ handle. Roles (organic, cell member, benign look-alike) are assigned by the modu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -87,8 +88,11 @@ class Accounts:
         return LANGS[int(self.lang[i])]
 
 
+_NOT_HANDLE = re.compile(r"[^a-z0-9._]")
+
+
 def clean_handle(name: str) -> str:
-    name = "".join(ch for ch in name.lower() if ch.isascii() and (ch.isalnum() or ch in "._"))
+    name = _NOT_HANDLE.sub("", name.lower())
     name = name.strip(".")[:24].rstrip(".")
     return name or "user"
 

@@ -386,10 +386,8 @@ def _run_cell(rng, ci, members, tactics, camp, plan, clock, acc, trends, sounds,
             posts += 1
         if "repost_ring" in t:
             for pos in wave_posts:
-                author = out.rows[pos][1]
-                for m in members:
-                    if int(m) != author and rng.random() < ring_q:
-                        out.repost(int(m), pos)
+                takers = members[(rng.random(size) < ring_q) & (members != out.rows[pos][1])]
+                out.reposts.extend((int(m), pos) for m in takers.tolist())
     return Cell(f"c{ci + 1}", members, tactics, windows, camp, sound, op_zone,
                 COUNTRY_CODES[tc], posts, (int(p0), int(p1)), tuple(used_tags))
 

@@ -178,6 +178,8 @@ def choose_window(rng: np.random.Generator) -> Clock:
             continue
         if changes:
             break
+    if not changes:
+        raise RuntimeError("no window crossing a DST change was found")
     offsets = _offset_grid(start, days * 24, ZONES)
     transitions = []
     for z, name in enumerate(ZONES):

@@ -136,64 +136,76 @@ def organic_batch(seed: int, clock: Clock, acc: Accounts, social: Social, trends
     friend = social.friends(rng, who)
     friend2 = np.where(rng.random(n) < 0.25, social.friends(rng, who), -1)
     meme = u[:, 5] < 0.3
-    case_u = rng.random((n, 6))
-    tag_u = rng.random((n, 2 * _MAX_TAGS))
     captions: list[str] = [""] * n
     tags_out: list[tuple[str, ...]] = [()] * n
     mentions_out: list[tuple[str, ...]] = [()] * n
     names = acc.username
+    style_l, combo_l = acc.style.tolist(), acc.head_combo.tolist()
     ch = trends.challenge
-    for i in range(n):
-        a = int(who[i])
-        lg, tp = int(lang[i]), topics[i]
-        tags: list[str] = []
-        k = int(trend[i])
-        memetext = None
-        if k >= 0:
-            tr = trends.items[k]
-            if k == ch.index:
-                tags.append(trends.challenge_tag(rng, int(ts[i])))
-                if tag_u[i, 0] < 0.2:
-                    tags.append("dontdothis" if tag_u[i, 1] < 0.5 else "challenge")
-            elif tr.tags:
-                tags.append(tr.tags[0])
-                tags.extend(t for t in tr.tags[1:] if tag_u[i, 1] < tr.alias_p)
-            if meme[i] and tr.memes:
-                memetext = tr.memes[int(tag_u[i, 2] * len(tr.memes)) % len(tr.memes)]
-        for j in range(int(n_topic[i])):
-            x = tag_u[i, 2 * j + 1]
-            t = int(tp[0] if x < 0.6 else tp[1] if x < 0.85 else tp[2])
-            tags.append(zipf_tag(t, lg, tag_u[i, 2 * j]))
-        if place[i]:
-            bank = PLACE_TAGS[COUNTRY_CODES[int(country[i])]]
-            tags.append(bank[int(tag_u[i, 3] * len(bank)) % len(bank)])
-        if head[i]:
-            ht = head_tags(lg, int(acc.head_combo[a]), tag_u[i, 4])
-            tags = tags + ht if tag_u[i, 5] < 0.8 else ht + tags
-        seen: set[str] = set()
-        tags = [t for t in tags if not (t.lower() in seen or seen.add(t.lower()))]
-        ment: list[str] = []
-        if mention[i]:
-            ment.append(names[int(friend[i])])
-            if friend2[i] >= 0 and names[int(friend2[i])] != ment[0]:
-                ment.append(names[int(friend2[i])])
-        cap = organic_caption(int(acc.style[a]), lg, int(tp[0]), tags, ment, case_u[i], memetext)
-        if u[i, 6] < 0.006 and cap:      # people paste links too: their channel, a song, a shop
-            cap = f"{cap} {_link(rng, names[a])}"
-        if kind[i]:
-            tgt = int(duet_of[i])
-            host = names[int(who[tgt])]
-            prefix = DUET_PREFIX["duet" if kind[i] == KIND_DUET else "stitch"].format(host)
-            cap = f"{prefix} {cap}".strip()
-            tags = ["duet" if kind[i] == KIND_DUET else "stitch"] + tags
-            ment = [host] + [m for m in ment if m != host]
-            if kind[i] == KIND_DUET:
-                sound[i], owner[i] = sound[tgt], owner[tgt]
-        elif not cap:
-            tags, ment = [], []
-        captions[i] = cap
-        tags_out[i] = tuple(tags)
-        mentions_out[i] = tuple(ment)
+    places = [PLACE_TAGS[c] for c in COUNTRY_CODES]
+    sound_l, owner_l = sound.tolist(), owner.tolist()
+    step = 65_536
+    for lo in range(0, n, step):
+        sl = slice(lo, min(n, lo + step))
+        # Python values, chunk by chunk: numpy scalars are slow one at a time
+        case_u = rng.random((sl.stop - lo, 6)).tolist()
+        tag_u = rng.random((sl.stop - lo, 2 * _MAX_TAGS)).tolist()
+        cols = zip(range(lo, sl.stop), who[sl].tolist(), lang[sl].tolist(), country[sl].tolist(),
+                   topics[sl].tolist(), trend[sl].tolist(), ts[sl].tolist(), n_topic[sl].tolist(),
+                   place[sl].tolist(), head[sl].tolist(), mention[sl].tolist(),
+                   friend[sl].tolist(), friend2[sl].tolist(), meme[sl].tolist(),
+                   (u[sl, 6] < 0.006).tolist(), kind[sl].tolist(), duet_of[sl].tolist(),
+                   case_u, tag_u, strict=True)
+        for (i, a, lg, cn, tp, k, t_i, n_t, pl, hd, mt, f1, f2, mm, link, kd, tgt, cu,
+             tu) in cols:
+            tags: list[str] = []
+            memetext = None
+            if k >= 0:
+                tr = trends.items[k]
+                if k == ch.index:
+                    tags.append(trends.challenge_tag(rng, t_i))
+                    if tu[0] < 0.2:
+                        tags.append("dontdothis" if tu[1] < 0.5 else "challenge")
+                elif tr.tags:
+                    tags.append(tr.tags[0])
+                    tags.extend(t for t in tr.tags[1:] if tu[1] < tr.alias_p)
+                if mm and tr.memes:
+                    memetext = tr.memes[int(tu[2] * len(tr.memes)) % len(tr.memes)]
+            for j in range(n_t):
+                x = tu[2 * j + 1]
+                tags.append(zipf_tag(tp[0] if x < 0.6 else tp[1] if x < 0.85 else tp[2], lg,
+                                     tu[2 * j]))
+            if pl:
+                bank = places[cn]
+                tags.append(bank[int(tu[3] * len(bank)) % len(bank)])
+            if hd:
+                ht = head_tags(lg, combo_l[a], tu[4])
+                tags = tags + ht if tu[5] < 0.8 else ht + tags
+            seen: set[str] = set()
+            tags = [t for t in tags if not (t.lower() in seen or seen.add(t.lower()))]
+            ment: list[str] = []
+            if mt:
+                ment.append(names[f1])
+                if f2 >= 0 and names[f2] != ment[0]:
+                    ment.append(names[f2])
+            cap = organic_caption(style_l[a], lg, tp[0], tags, ment, cu, memetext)
+            if link and cap:      # people paste links too: their channel, a song, a shop
+                cap = f"{cap} {_link(rng, names[a])}"
+            if kd:
+                host = names[int(who[tgt])]
+                prefix = DUET_PREFIX["duet" if kd == KIND_DUET else "stitch"].format(host)
+                cap = f"{prefix} {cap}".strip()
+                tags = ["duet" if kd == KIND_DUET else "stitch"] + tags
+                ment = [host] + [m for m in ment if m != host]
+                if kd == KIND_DUET:
+                    sound_l[i], owner_l[i] = sound_l[tgt], owner_l[tgt]
+            elif not cap:
+                tags, ment = [], []
+            captions[i] = cap
+            tags_out[i] = tuple(tags)
+            mentions_out[i] = tuple(ment)
+    sound = np.array(sound_l, dtype=np.int64)
+    owner = np.array(owner_l, dtype=np.int64)
     return PostBatch("organic", ts, who, captions, tags_out, mentions_out, sound, owner, reach,
                      duet_of=duet_of, kind=kind, region=region)
 

@@ -52,15 +52,17 @@ def make_profiles(seed: int, inc: Incident, acc: Accounts, social: Social,
             known.setdefault(a, []).append(b)
     following: dict[int, list[int]] = {}
     pop = social.popular
-    pop_w = 1.0 / np.arange(1, len(pop) + 1) ** 0.8
-    pop_w /= pop_w.sum()
-    for a in fol.tolist():
-        k = int(min(acc.following[a], 160))
-        base = known.get(a, [])
-        n_pop = int(k * rng.uniform(0.2, 0.5))
-        n_fr = max(0, k - n_pop - len(base))
-        cand = base + pop[rng.choice(len(pop), n_pop, p=pop_w)].tolist() + social.friends(
-            rng, np.full(n_fr, a)).tolist()
+    pop_cdf = np.cumsum(1.0 / np.arange(1, len(pop) + 1) ** 0.8)
+    pop_cdf /= pop_cdf[-1]
+    k_all = np.minimum(acc.following[fol], 160)
+    n_pop = (k_all * rng.uniform(0.2, 0.5, len(fol))).astype(np.int64)
+    n_base = np.array([len(known.get(a, ())) for a in fol.tolist()], dtype=np.int64)
+    n_fr = np.maximum(0, k_all - n_pop - n_base)
+    pops = np.split(pop[np.searchsorted(pop_cdf, rng.random(int(n_pop.sum())), side="right")],
+                    np.cumsum(n_pop)[:-1])
+    frs = np.split(social.friends(rng, np.repeat(fol, n_fr)), np.cumsum(n_fr)[:-1])
+    for j, a in enumerate(fol.tolist()):
+        cand = known.get(a, []) + pops[j].tolist() + frs[j].tolist()
         following[a] = [x for x in dict.fromkeys(cand) if x != a]
     # reposts: what modules say (ring members, fans, entrants ...), plus ordinary reposts of
     # viral posts, friends' posts and videos outside the collection
@@ -81,13 +83,15 @@ def make_profiles(seed: int, inc: Incident, acc: Accounts, social: Social,
     weight = np.exp(np.clip(inc.reach, 0, 18))
     cdf = np.cumsum(weight / weight.sum())
     cdf[-1] = 1.0
-    for a in rep.tolist():
-        k = int(rng.poisson(0.4 + 0.12 * posts[a]))
-        k = min(k, 40)
-        viral = np.searchsorted(cdf, rng.random(k), side="right").tolist()
-        ext = [~int(x) for x in rng.integers(0, n_ext, int(rng.binomial(k, 0.15)))]
-        reposts[a] = list(dict.fromkeys(reposts[a] + viral + ext))[:60]
-        reposts[a] = [p for p in reposts[a] if p < 0 or inc.author[p] != a]
+    k = np.minimum(rng.poisson(0.4 + 0.12 * posts[rep]), 40)
+    n_e = rng.binomial(k, 0.15)
+    virals = np.split(np.searchsorted(cdf, rng.random(int(k.sum())), side="right"),
+                      np.cumsum(k)[:-1])
+    exts = np.split(~rng.integers(0, n_ext, int(n_e.sum())), np.cumsum(n_e)[:-1])
+    authors = inc.author.tolist()
+    for j, a in enumerate(rep.tolist()):
+        lst = list(dict.fromkeys(reposts[a] + virals[j].tolist() + exts[j].tolist()))[:60]
+        reposts[a] = [p for p in lst if p < 0 or authors[p] != a]
     return Profiles(info, following, reposts, ext_ids, ext_authors, ext_ts, ext_deleted)
 
 

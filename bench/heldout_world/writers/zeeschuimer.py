@@ -27,6 +27,31 @@ def _tag_id(tag: str) -> str:
     return str(1_600_000_000_000_000_000 + zlib.crc32(tag.encode("utf-8")) * 1_000_003)
 
 
+_AUTHORS: dict[int, tuple[dict, dict]] = {}
+_CHALLENGES: dict[str, dict] = {}
+_VIDEO_TAIL = {"ratio": "720p", "height": 1280, "width": 720}
+
+
+def _author(c: Columns, acc: Accounts, a: int) -> tuple[dict, dict]:
+    """The author's object and stats: the same for every item of theirs (built once)."""
+    got = _AUTHORS.get(a)
+    if got is None:
+        got = ({"id": str(c.user_id[a]), "uniqueId": acc.username[a], "nickname": acc.display[a],
+                "signature": "", "verified": c.verified[a],
+                "secUid": f"MS4wLjABAAAA{c.user_id[a] ^ 0x5DEECE66D:x}"},
+               {"followerCount": c.followers[a], "followingCount": c.following[a],
+                "heartCount": c.followers[a] * 9, "videoCount": c.old_videos[a], "diggCount": 0})
+        _AUTHORS[a] = got
+    return got
+
+
+def _challenge(t: str) -> dict:
+    got = _CHALLENGES.get(t)
+    if got is None:
+        got = _CHALLENGES[t] = {"id": _tag_id(t), "title": t, "desc": ""}
+    return got
+
+
 def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds, i: int,
          by_handle: dict[str, int], quirks: tuple[bool, bool, bool], collected: int,
          bump: float) -> dict:
@@ -37,36 +62,37 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
     extra = []
     low = cap.lower()
     for t in tags:
-        s = low.find("#" + t)
-        extra.append({"awemeId": "", "start": max(s, 0), "end": max(s, 0) + len(t) + 1,
-                      "hashtagId": _tag_id(t), "hashtagName": t, "isCommerce": False,
-                      "subType": 0, "type": 1, "userId": "", "userUniqueId": ""})
+        s = max(low.find("#" + t), 0)
+        extra.append({"awemeId": "", "start": s, "end": s + len(t) + 1, "hashtagId": _tag_id(t),
+                      "hashtagName": t, "isCommerce": False, "subType": 0, "type": 1,
+                      "userId": "", "userUniqueId": ""})
     for m in inc.mentions[i]:
-        s = low.find("@" + m)
+        s = max(low.find("@" + m), 0)
         uid = by_handle.get(m)
-        extra.append({"awemeId": "", "start": max(s, 0), "end": max(s, 0) + len(m) + 1,
-                      "hashtagName": "", "isCommerce": False, "subType": 0, "type": 0,
+        extra.append({"awemeId": "", "start": s, "end": s + len(m) + 1, "hashtagName": "",
+                      "isCommerce": False, "subType": 0, "type": 0,
                       "userId": str(c.user_id[uid]) if uid is not None else "",
                       "userUniqueId": m})
     title, author_name, original = sound_title(inc, i, acc, sounds)
+    author, author_stats = _author(c, acc, a)
+    if bump == 1.0:
+        stats = {"diggCount": c.likes[i], "shareCount": c.shares[i], "commentCount": c.comments[i],
+                 "playCount": c.views[i], "collectCount": c.favorites[i]}
+    else:
+        stats = {"diggCount": int(c.likes[i] * bump), "shareCount": int(c.shares[i] * bump),
+                 "commentCount": int(c.comments[i] * bump), "playCount": int(c.views[i] * bump),
+                 "collectCount": int(c.favorites[i] * bump)}
     data = {
         "id": sid, "desc": cap,
         "createTime": str(c.ts[i]) if quirks[0] else c.ts[i],
         "scheduleTime": 0,
-        "video": {"id": sid, "duration": c.duration[i], "ratio": "720p", "height": 1280,
-                  "width": 720},
-        "author": {"id": str(c.user_id[a]), "uniqueId": acc.username[a],
-                   "nickname": acc.display[a], "signature": "", "verified": c.verified[a],
-                   "secUid": f"MS4wLjABAAAA{c.user_id[a] ^ 0x5DEECE66D:x}"},
+        "video": {"id": sid, "duration": c.duration[i], **_VIDEO_TAIL},
+        "author": author,
         "music": {"id": str(c.sound[i]), "title": title, "authorName": author_name,
                   "original": original, "duration": 30},
-        "challenges": [{"id": _tag_id(t), "title": t, "desc": ""} for t in tags],
-        "stats": {"diggCount": int(c.likes[i] * bump), "shareCount": int(c.shares[i] * bump),
-                  "commentCount": int(c.comments[i] * bump), "playCount": int(c.views[i] * bump),
-                  "collectCount": int(c.favorites[i] * bump)},
-        "authorStats": {"followerCount": c.followers[a], "followingCount": c.following[a],
-                        "heartCount": c.followers[a] * 9, "videoCount": c.old_videos[a],
-                        "diggCount": 0},
+        "challenges": [_challenge(t) for t in tags],
+        "stats": stats,
+        "authorStats": author_stats,
         "duetInfo": {"duetFromId": str(c.ids[c.duet_of[i]])
                      if c.kind[i] != KIND_VIDEO and c.duet_of[i] >= 0 else "0"},
         "textExtra": extra,
@@ -74,6 +100,11 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
         "textLanguage": LANGS[c.lang[a]] if cap else "un",
         "isAd": False, "duetEnabled": True, "stitchEnabled": True, "shareEnabled": True,
     }
+    if quirks[1]:
+        del data["challenges"]
+    if quirks[2]:
+        data["author"] = acc.username[a]
+        data["nickname"] = acc.display[a]
     r = (c.ids[i] >> 7) % 20       # the page the browsing session was on
     if r < 12 or not tags:
         page, api = "https://www.tiktok.com/foryou", "https://www.tiktok.com/api/recommend/item_list/"
@@ -82,14 +113,9 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
     else:
         page = f"https://www.tiktok.com/@{acc.username[a]}"
         api = "https://www.tiktok.com/api/post/item_list/"
-    if quirks[1]:
-        del data["challenges"]
-    if quirks[2]:
-        data["author"] = acc.username[a]
-        data["nickname"] = acc.display[a]
     return {"id": sid, "item_id": sid, "timestamp_collected": collected * 1000 + c.ids[i] % 1000,
-            "source_platform": "tiktok.com",
-        "source_platform_url": page, "source_url": api, "user_agent": _UA, "data": data}
+            "source_platform": "tiktok.com", "source_platform_url": page, "source_url": api,
+            "user_agent": _UA, "data": data}
 
 
 def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
@@ -108,6 +134,8 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
     order = np.lexsort((rows, when))
     session = (when[order] // 86400).astype(np.int64)
     files = 0
+    _AUTHORS.clear()
+    _CHALLENGES.clear()
     cols = Columns(inc, f, acc)
     qs = [tuple(q) for q in quirks.tolist()]
     rows_l, when_l, bump_l = rows.tolist(), when.tolist(), bump.tolist()
