@@ -33,21 +33,26 @@ class PostFields:
 
 
 class Columns:
-    """The incident's and the accounts' numeric columns as Python lists: the writers touch every
-    value once per post, and numpy scalars are slow one at a time."""
+    """Numeric columns of some posts (``idx``) as Python lists, position by position: the
+    writers touch every value once, and numpy scalars are slow one at a time. Built per file, so
+    a million posts never sit in memory as Python ints."""
 
-    def __init__(self, inc: Incident, f: PostFields, acc: Accounts) -> None:
-        self.ids = inc.ids.tolist()
-        self.ts = inc.ts.tolist()
-        self.author = inc.author.tolist()
-        self.sound = inc.sound.tolist()
-        self.kind = inc.kind.tolist()
-        self.duet_of = inc.duet_of.tolist()
-        self.likes, self.comments = f.likes.tolist(), f.comments.tolist()
-        self.shares, self.views = f.shares.tolist(), f.views.tolist()
-        self.favorites, self.duration = f.favorites.tolist(), f.duration.tolist()
-        self.no_tag_list, self.empty_mentions = f.no_tag_list.tolist(), f.empty_mentions.tolist()
-        self.effect, self.voice = f.effect.tolist(), f.voice.tolist()
+    def __init__(self, inc: Incident, f: PostFields, idx: np.ndarray) -> None:
+        self.ids = inc.ids[idx].tolist()
+        self.ts = inc.ts[idx].tolist()
+        self.author = inc.author[idx].tolist()
+        self.sound = inc.sound[idx].tolist()
+        self.kind = inc.kind[idx].tolist()
+        self.duet_of = inc.duet_of[idx].tolist()
+        self.likes, self.comments = f.likes[idx].tolist(), f.comments[idx].tolist()
+        self.shares, self.views = f.shares[idx].tolist(), f.views[idx].tolist()
+        self.favorites, self.duration = f.favorites[idx].tolist(), f.duration[idx].tolist()
+        self.no_tag_list, self.empty_mentions = f.no_tag_list[idx].tolist(), f.empty_mentions[idx].tolist()
+        self.effect, self.voice = f.effect[idx].tolist(), f.voice[idx].tolist()
+
+
+class AccountColumns:
+    def __init__(self, acc: Accounts) -> None:
         self.user_id = acc.user_id.tolist()
         self.followers, self.following = acc.followers.tolist(), acc.following.tolist()
         self.old_videos, self.verified = acc.old_videos.tolist(), acc.verified.tolist()

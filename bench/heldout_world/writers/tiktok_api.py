@@ -18,22 +18,23 @@ from .profiles import Profiles, bio
 _OK = {"code": "ok", "message": "", "log_id": ""}
 
 
-def video_object(inc: Incident, f: PostFields, c: Columns, acc: Accounts, i: int) -> dict:
-    obj = {"id": c.ids[i], "create_time": c.ts[i], "username": acc.username[c.author[i]],
+def video_object(inc: Incident, f: PostFields, c: Columns, acc: Accounts, i: int, j: int) -> dict:
+    """Post ``i`` of the incident; ``j`` is its position in the columns ``c``."""
+    obj = {"id": c.ids[j], "create_time": c.ts[j], "username": acc.username[c.author[j]],
            "region_code": f.region[i], "video_description": inc.caption[i]}
-    if not c.no_tag_list[i]:
+    if not c.no_tag_list[j]:
         obj["hashtag_names"] = norm_tags(inc.tags[i])
-    obj["music_id"] = c.sound[i]
+    obj["music_id"] = c.sound[j]
     if inc.mentions[i]:
         obj["video_mention_list"] = list(inc.mentions[i])
-    elif c.empty_mentions[i]:
+    elif c.empty_mentions[j]:
         obj["video_mention_list"] = []
-    obj.update(like_count=c.likes[i], comment_count=c.comments[i], share_count=c.shares[i],
-               view_count=c.views[i], favorites_count=c.favorites[i],
-               video_duration=c.duration[i])
-    if c.effect[i]:
-        obj["effect_ids"] = [str(7_000_000_000_000_000_000 + (c.ids[i] >> 40))]
-    if c.voice[i] and inc.caption[i]:
+    obj.update(like_count=c.likes[j], comment_count=c.comments[j], share_count=c.shares[j],
+               view_count=c.views[j], favorites_count=c.favorites[j],
+               video_duration=c.duration[j])
+    if c.effect[j]:
+        obj["effect_ids"] = [str(7_000_000_000_000_000_000 + (c.ids[j] >> 40))]
+    if c.voice[j] and inc.caption[i]:
         obj["voice_to_text"] = inc.caption[i].split("#")[0].strip()[:80]
     return obj
 
@@ -54,16 +55,16 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
     days = np.unique(day)
     as_pages = set(int(d) for d in days[rng.random(len(days)) < 0.15])
     files = 0
-    cols = Columns(inc, f, acc)
     bounds = np.searchsorted(day, np.append(days, days[-1] + 1))
     for k, d in enumerate(days.tolist()):
         lo, hi = int(bounds[k]), int(bounds[k + 1])
         date = str(np.datetime64(int(inc.ts[lo]), "s").astype("datetime64[D]")).replace("-", "")
         # the API returns a day's query newest first
-        idx = list(range(hi - 1, lo - 1, -1))
+        idx = np.arange(hi - 1, lo - 1, -1)
+        cols = Columns(inc, f, idx)
         lines = []
-        for i in idx:
-            b = orjson.dumps(video_object(inc, f, cols, acc, i))
+        for j, i in enumerate(idx.tolist()):
+            b = orjson.dumps(video_object(inc, f, cols, acc, i, j))
             if needed[i]:
                 cached[i] = b
             lines.append(b)

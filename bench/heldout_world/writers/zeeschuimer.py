@@ -17,7 +17,7 @@ from ..clock import LANGS
 from ..posts import KIND_VIDEO, Incident
 from ..sounds import Sounds
 from ..util import stream
-from .fields import Columns, PostFields, norm_tags, sound_title
+from .fields import AccountColumns, Columns, PostFields, norm_tags, sound_title
 
 _UA = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -32,7 +32,7 @@ _CHALLENGES: dict[str, dict] = {}
 _VIDEO_TAIL = {"ratio": "720p", "height": 1280, "width": 720}
 
 
-def _author(c: Columns, acc: Accounts, a: int) -> tuple[dict, dict]:
+def _author(c: AccountColumns, acc: Accounts, a: int) -> tuple[dict, dict]:
     """The author's object and stats: the same for every item of theirs (built once)."""
     got = _AUTHORS.get(a)
     if got is None:
@@ -52,11 +52,12 @@ def _challenge(t: str) -> dict:
     return got
 
 
-def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds, i: int,
-         by_handle: dict[str, int], quirks: tuple[bool, bool, bool], collected: int,
-         bump: float) -> dict:
-    a = c.author[i]
-    sid = str(c.ids[i])
+def item(inc: Incident, f: PostFields, c: Columns, ac: AccountColumns, acc: Accounts,
+         sounds: Sounds, i: int, j: int, by_handle: dict[str, int],
+         quirks: tuple[bool, bool, bool], collected: int, bump: float) -> dict:
+    """Post ``i`` of the incident; ``j`` is its position in the columns ``c``."""
+    a = c.author[j]
+    sid = str(c.ids[j])
     cap = inc.caption[i]
     tags = norm_tags(inc.tags[i])
     extra = []
@@ -71,33 +72,33 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
         uid = by_handle.get(m)
         extra.append({"awemeId": "", "start": s, "end": s + len(m) + 1, "hashtagName": "",
                       "isCommerce": False, "subType": 0, "type": 0,
-                      "userId": str(c.user_id[uid]) if uid is not None else "",
+                      "userId": str(ac.user_id[uid]) if uid is not None else "",
                       "userUniqueId": m})
     title, author_name, original = sound_title(inc, i, acc, sounds)
-    author, author_stats = _author(c, acc, a)
+    author, author_stats = _author(ac, acc, a)
     if bump == 1.0:
-        stats = {"diggCount": c.likes[i], "shareCount": c.shares[i], "commentCount": c.comments[i],
-                 "playCount": c.views[i], "collectCount": c.favorites[i]}
+        stats = {"diggCount": c.likes[j], "shareCount": c.shares[j], "commentCount": c.comments[j],
+                 "playCount": c.views[j], "collectCount": c.favorites[j]}
     else:
-        stats = {"diggCount": int(c.likes[i] * bump), "shareCount": int(c.shares[i] * bump),
-                 "commentCount": int(c.comments[i] * bump), "playCount": int(c.views[i] * bump),
-                 "collectCount": int(c.favorites[i] * bump)}
+        stats = {"diggCount": int(c.likes[j] * bump), "shareCount": int(c.shares[j] * bump),
+                 "commentCount": int(c.comments[j] * bump), "playCount": int(c.views[j] * bump),
+                 "collectCount": int(c.favorites[j] * bump)}
     data = {
         "id": sid, "desc": cap,
-        "createTime": str(c.ts[i]) if quirks[0] else c.ts[i],
+        "createTime": str(c.ts[j]) if quirks[0] else c.ts[j],
         "scheduleTime": 0,
-        "video": {"id": sid, "duration": c.duration[i], **_VIDEO_TAIL},
+        "video": {"id": sid, "duration": c.duration[j], **_VIDEO_TAIL},
         "author": author,
-        "music": {"id": str(c.sound[i]), "title": title, "authorName": author_name,
+        "music": {"id": str(c.sound[j]), "title": title, "authorName": author_name,
                   "original": original, "duration": 30},
         "challenges": [_challenge(t) for t in tags],
         "stats": stats,
         "authorStats": author_stats,
-        "duetInfo": {"duetFromId": str(c.ids[c.duet_of[i]])
-                     if c.kind[i] != KIND_VIDEO and c.duet_of[i] >= 0 else "0"},
+        "duetInfo": {"duetFromId": str(int(inc.ids[c.duet_of[j]]))
+                     if c.kind[j] != KIND_VIDEO and c.duet_of[j] >= 0 else "0"},
         "textExtra": extra,
         "locationCreated": f.region[i],
-        "textLanguage": LANGS[c.lang[a]] if cap else "un",
+        "textLanguage": LANGS[ac.lang[a]] if cap else "un",
         "isAd": False, "duetEnabled": True, "stitchEnabled": True, "shareEnabled": True,
     }
     if quirks[1]:
@@ -105,7 +106,7 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
     if quirks[2]:
         data["author"] = acc.username[a]
         data["nickname"] = acc.display[a]
-    r = (c.ids[i] >> 7) % 20       # the page the browsing session was on
+    r = (c.ids[j] >> 7) % 20       # the page the browsing session was on
     if r < 12 or not tags:
         page, api = "https://www.tiktok.com/foryou", "https://www.tiktok.com/api/recommend/item_list/"
     elif r < 17:
@@ -113,7 +114,7 @@ def item(inc: Incident, f: PostFields, c: Columns, acc: Accounts, sounds: Sounds
     else:
         page = f"https://www.tiktok.com/@{acc.username[a]}"
         api = "https://www.tiktok.com/api/post/item_list/"
-    return {"id": sid, "item_id": sid, "timestamp_collected": collected * 1000 + c.ids[i] % 1000,
+    return {"id": sid, "item_id": sid, "timestamp_collected": collected * 1000 + c.ids[j] % 1000,
             "source_platform": "tiktok.com", "source_platform_url": page, "source_url": api,
             "user_agent": _UA, "data": data}
 
@@ -136,14 +137,16 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
     files = 0
     _AUTHORS.clear()
     _CHALLENGES.clear()
-    cols = Columns(inc, f, acc)
-    qs = [tuple(q) for q in quirks.tolist()]
-    rows_l, when_l, bump_l = rows.tolist(), when.tolist(), bump.tolist()
+    ac = AccountColumns(acc)
     bounds = np.flatnonzero(np.diff(session)) + 1
     for sel in np.split(order, bounds):
         date = str(np.datetime64(int(when[sel[0]]) // 86400 * 86400, "s").astype("datetime64[D]"))
-        lines = [orjson.dumps(item(inc, f, cols, acc, sounds, rows_l[j], by_handle, qs[rows_l[j]],
-                                   when_l[j], bump_l[j])) for j in sel.tolist()]
+        posts = rows[sel]
+        cols = Columns(inc, f, posts)
+        qs = [tuple(q) for q in quirks[posts].tolist()]
+        lines = [orjson.dumps(item(inc, f, cols, ac, acc, sounds, i, j, by_handle, qs[j], w, b))
+                 for j, (i, w, b) in enumerate(zip(posts.tolist(), when[sel].tolist(),
+                                                   bump[sel].tolist(), strict=True))]
         (zdir / f"zeeschuimer-export-tiktok-{date}.ndjson").write_bytes(b"\n".join(lines) + b"\n")
         files += 1
     return {"files": files, "recaptured": int(len(again))}
