@@ -62,28 +62,33 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
         # the API returns a day's query newest first
         idx = np.arange(hi - 1, lo - 1, -1)
         cols = Columns(inc, f, idx)
+        if d not in as_pages:
+            with open(out / "videos" / f"query_{date}.jsonl", "wb", buffering=1 << 20) as fh:
+                for j, i in enumerate(idx.tolist()):
+                    b = orjson.dumps(video_object(inc, f, cols, acc, i, j))
+                    if needed[i]:
+                        cached[i] = b
+                    fh.write(b + b"\n")
+            files += 1
+            continue
         lines = []
         for j, i in enumerate(idx.tolist()):
             b = orjson.dumps(video_object(inc, f, cols, acc, i, j))
             if needed[i]:
                 cached[i] = b
             lines.append(b)
-        if d in as_pages:
-            pdir = out / "pages" / date
-            pdir.mkdir(exist_ok=True)
-            search_id = f"{date}{int(rng.integers(10**9, 10**10))}"
-            for p in range(0, len(lines), 100):
-                chunk = lines[p:p + 100]
-                more = p + 100 < len(lines)
-                body = (b'{"data":{"videos":[' + b",".join(chunk) + b'],"cursor":'
-                        + str(p + len(chunk)).encode() + b',"has_more":'
-                        + (b"true" if more else b"false") + b',"search_id":"'
-                        + search_id.encode() + b'"},"error":' + orjson.dumps(
-                            {**_OK, "log_id": f"{search_id}{p // 100:04d}"}) + b"}")
-                (pdir / f"page_{p // 100 + 1:04d}.json").write_bytes(body)
-                files += 1
-        else:
-            (out / "videos" / f"query_{date}.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+        pdir = out / "pages" / date
+        pdir.mkdir(exist_ok=True)
+        search_id = f"{date}{int(rng.integers(10**9, 10**10))}"
+        for p in range(0, len(lines), 100):
+            chunk = lines[p:p + 100]
+            more = p + 100 < len(lines)
+            body = (b'{"data":{"videos":[' + b",".join(chunk) + b'],"cursor":'
+                    + str(p + len(chunk)).encode() + b',"has_more":'
+                    + (b"true" if more else b"false") + b',"search_id":"'
+                    + search_id.encode() + b'"},"error":' + orjson.dumps(
+                        {**_OK, "log_id": f"{search_id}{p // 100:04d}"}) + b"}")
+            (pdir / f"page_{p // 100 + 1:04d}.json").write_bytes(body)
             files += 1
     files += _users(out, rng, inc, acc, prof, cached)
     return {"files": files}
@@ -97,7 +102,8 @@ def _wrapper(endpoint: str, username: str, data: bytes) -> bytes:
 def _users(out: Path, rng: np.random.Generator, inc: Incident, acc: Accounts, prof: Profiles,
            cached: dict[int, bytes]) -> int:
     posts = np.bincount(inc.author, minlength=len(acc))
-    lines = []
+    users = out / "users"
+    fh = open(users / "user_info.jsonl", "wb", buffering=1 << 20)
     by_file = set(int(x) for x in prof.info[np.argsort(-acc.followers[prof.info], kind="stable")[:12]])
     files = 0
     for a in prof.info.tolist():
@@ -119,17 +125,17 @@ def _users(out: Path, rng: np.random.Generator, inc: Incident, acc: Accounts, pr
             (out / "users" / f"user_info_{acc.username[a]}.json").write_bytes(body)
             files += 1
         else:
-            lines.append(_wrapper("user_info", acc.username[a], orjson.dumps(data)))
-    (out / "users" / "user_info.jsonl").write_bytes(b"\n".join(lines) + b"\n")
-    lines = []
+            fh.write(_wrapper("user_info", acc.username[a], orjson.dumps(data)) + b"\n")
+    fh.close()
+    fh = open(users / "user_following.jsonl", "wb", buffering=1 << 20)
     for a, lst in prof.following.items():
         page = lst[:100]
         data = orjson.dumps({"user_following": [{"display_name": acc.display[b],
                                                  "username": acc.username[b]} for b in page],
                              "cursor": len(page), "has_more": len(lst) > 100})
-        lines.append(_wrapper("user_following", acc.username[a], data))
-    (out / "users" / "user_following.jsonl").write_bytes(b"\n".join(lines) + b"\n")
-    lines = []
+        fh.write(_wrapper("user_following", acc.username[a], data) + b"\n")
+    fh.close()
+    fh = open(users / "reposted_videos.jsonl", "wb", buffering=1 << 20)
     for a, lst in prof.reposts.items():
         items = []
         for p in lst:
@@ -146,6 +152,6 @@ def _users(out: Path, rng: np.random.Generator, inc: Incident, acc: Accounts, pr
                         "video_description": "", "view_count": int(rng.integers(10**6, 10**8))}))
         data = (b'{"reposted_videos":[' + b",".join(items) + b'],"cursor":'
                 + str(len(items)).encode() + b',"has_more":false}')
-        lines.append(_wrapper("reposted_videos", acc.username[a], data))
-    (out / "users" / "reposted_videos.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+        fh.write(_wrapper("reposted_videos", acc.username[a], data) + b"\n")
+    fh.close()
     return files + 3

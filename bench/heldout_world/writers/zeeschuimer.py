@@ -143,10 +143,18 @@ def write(out: Path, seed: int, inc: Incident, f: PostFields, acc: Accounts,
         date = str(np.datetime64(int(when[sel[0]]) // 86400 * 86400, "s").astype("datetime64[D]"))
         posts = rows[sel]
         cols = Columns(inc, f, posts)
+        _AUTHORS.clear()        # reused within a capture day; bounded memory at 2M videos
         qs = [tuple(q) for q in quirks[posts].tolist()]
-        lines = [orjson.dumps(item(inc, f, cols, ac, acc, sounds, i, j, by_handle, qs[j], w, b))
-                 for j, (i, w, b) in enumerate(zip(posts.tolist(), when[sel].tolist(),
-                                                   bump[sel].tolist(), strict=True))]
-        (zdir / f"zeeschuimer-export-tiktok-{date}.ndjson").write_bytes(b"\n".join(lines) + b"\n")
+        with open(zdir / f"zeeschuimer-export-tiktok-{date}.ndjson", "wb") as fh:
+            lines = []
+            for j, (i, w, b) in enumerate(zip(posts.tolist(), when[sel].tolist(),
+                                              bump[sel].tolist(), strict=True)):
+                lines.append(orjson.dumps(item(inc, f, cols, ac, acc, sounds, i, j, by_handle,
+                                               qs[j], w, b)))
+                if len(lines) == 4096:
+                    fh.write(b"\n".join(lines) + b"\n")
+                    lines = []
+            if lines:
+                fh.write(b"\n".join(lines) + b"\n")
         files += 1
     return {"files": files, "recaptured": int(len(again))}
