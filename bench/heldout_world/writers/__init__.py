@@ -1,0 +1,1 @@
+"""Output in the platforms' real export formats."""
