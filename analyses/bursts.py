@@ -17,8 +17,8 @@ the burst's middle, a stranger's action lands inside the burst's span ``τ`` wit
 test gives within the half hour around it (a busy half hour explains its own bursts).
 
 **A group's bursts** (:func:`group_burst_test`) are the bursts with at least two of its members,
-grouped into occasions (an hour apart; the same time of day on another day is the same
-occasion: a clock). Each occasion counts once, with the evidence of its best burst restricted
+grouped into occasions (an hour apart; the same time on the 12-hour clock on another day is
+the same occasion: a clock). Each occasion counts once, with the evidence of its best burst restricted
 to the members (``m`` = members present), and only members present on at least two occasions
 count (one burst, however large, is not repetition). The occasions' evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
@@ -42,7 +42,7 @@ from scipy.stats import binom, poisson
 
 from analyses.groups import gamma_log_sf, log_multiplicity
 
-DAY = 86_400
+DIAL = 43_200  # the same time on a 12-hour clock (analyses.occasions)
 LOCAL = 1800  # the local scale of a burst's null: the half hour around it
 
 
@@ -239,9 +239,9 @@ def _occasions(start: np.ndarray, gap: int, clock_tolerance: int) -> np.ndarray:
     occ[order] = occ_sorted
     # clock: occasions whose start times of day agree within the tolerance are one
     first_t = pd.Series(start).groupby(occ).min()
-    tod = (first_t % DAY).sort_values()
+    tod = (first_t % DIAL).sort_values()
     cls = np.cumsum(np.r_[True, np.diff(tod.to_numpy()) > clock_tolerance]) - 1
-    if len(tod) > 1 and tod.iloc[0] + DAY - tod.iloc[-1] <= clock_tolerance:
+    if len(tod) > 1 and tod.iloc[0] + DIAL - tod.iloc[-1] <= clock_tolerance:
         cls[cls == cls[-1]] = 0
     clock_of = pd.Series(cls, index=tod.index)
     return clock_of.reindex(occ).to_numpy()
@@ -272,3 +272,46 @@ def co_burst_links(bursts: Bursts, min_evidence: float) -> pd.DataFrame:
 def log_threshold(n_bursts: int, alpha: float) -> float:
     """Evidence a single burst needs to count as significant among ``n_bursts``."""
     return math.log(max(n_bursts, 1)) - math.log(alpha)
+
+
+def clock_actions(found: Bursts, obj: np.ndarray, t: np.ndarray, alpha: float = 0.01,
+                  bin_seconds: int = 120, after: int = 300) -> np.ndarray:
+    """Per action: it is at the clock minute of a *clock object*, whose tightest bursts start
+    at the same minute of the hour in more different hours of the day than chance allows (a
+    binomial over the hour's ``3600 / bin_seconds`` bins, corrected for every object and bin
+    tested): the same local moment (midnight, 11:11, a prayer time, a scheduler's slot) passing
+    through the time zones. The actions on that object from the minute to ``after`` seconds
+    past it are explained by the clock, wherever they are.
+
+    >>> import numpy as np
+    >>> t = np.array([h * 3600 + 11 * 60 + s for h in (1, 5, 9, 14) for s in (2, 9, 30)])
+    >>> b = find_bursts(np.zeros(12, int), np.arange(12), t, (60,), 43_200)
+    >>> bool(clock_actions(b, np.zeros(12, int), t).all())
+    True
+    """
+    out = np.zeros(len(t), dtype=bool)
+    tb = found.table
+    if tb.empty:
+        return out
+    tb = tb[tb["window"] == tb["window"].min()]  # a clock moment is tight
+    minute = (tb["start"].to_numpy() % 3600) // bin_seconds
+    hour = (tb["start"].to_numpy() // 3600) % 24
+    hits = pd.DataFrame({"object": tb["object"].to_numpy(), "bin": minute, "hour": hour})
+    hits = hits.drop_duplicates()  # one ritual hour counts once, however many bursts it had
+    in_bin = hits.groupby(["object", "bin"]).size()
+    hours = hits.groupby("object").size()
+    n_bins = 3600 // bin_seconds
+    trials = hours.reindex(in_bin.index.get_level_values(0)).to_numpy()
+    log_p = binom.logsf(in_bin.to_numpy() - 1, trials, 1.0 / n_bins)
+    bar = math.log(alpha) - math.log(max(len(hours), 1) * n_bins)
+    clocks = in_bin[(log_p <= bar) & (in_bin.to_numpy() >= 3)].reset_index()[["object", "bin"]]
+    if clocks.empty:
+        return out
+    # actions on a clock object within [bin start, bin start + after) of any hour
+    offset = t % 3600
+    rows = pd.DataFrame({"row": np.arange(len(t)), "object": obj}).merge(clocks, on="object")
+    start = rows["bin"].to_numpy() * bin_seconds
+    o = offset[rows["row"].to_numpy()]
+    inside = (o >= start - 60) & (o < start + after)
+    out[rows["row"].to_numpy()[inside]] = True
+    return out

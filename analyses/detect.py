@@ -134,7 +134,8 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     t = time.perf_counter()
     met = [fused.met] if fused.met is not None else []
     if reposts is not None and not reposts.empty and "repost" in fusion.signals:
-        rp = repost_evidence(reposts, posts[["post_id", "account_id"]])
+        rp = repost_evidence(reposts, posts[["post_id", "account_id"]],
+                             cue_sources=set(fused.cue_sources))
         edges = combine(fused.edges, rp, set(reposts["account_id"].astype(str)))
         met.append(rp.attrs["met"])
         stats.update(repost_lists=int(reposts["account_id"].nunique()), repost_pairs=int(len(rp)))

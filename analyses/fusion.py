@@ -74,7 +74,7 @@ class FusionParams:
     min_event_strength: float = 1.0
     min_object_strength: float = 0.5
     occasion_gap: int = 3600
-    clock_period: int | None = 86_400
+    clock_period: int | None = 43_200
     clock_tolerance: int = 600
     rhythm_horizon: int = 43_200
     crowd_scale: float = 2.2
@@ -117,6 +117,7 @@ class FusionResult:
     stats: dict[str, Any]
     met: pd.DataFrame | None = None  # a, b: pairs that met at least once (edges' accounts only)
     bursts: bursts.Bursts | None = None  # many accounts on one object within minutes
+    cue_sources: list[str] = field(default_factory=list)  # creators whose posts draw reactions
 
 
 def fuse(actions: pd.DataFrame, params: FusionParams | None = None,
@@ -147,23 +148,26 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
         c.post_author, c.post_t, reposts=c.reposts(), mentions=c.mentions(),
         sounds=c.of_type("sound"), horizon=p.cue_horizon)
     stats["cue_reactions"] = int((cue >= 0).sum())
+    eligible = _burst_eligible(c, p, rates, cue)
+    # The same local moment passing through the time zones (a clock) is a public cue too:
+    # actions at a clock object's minute are explained like a freshly published link.
+    clock = bursts.clock_actions(bursts.find_bursts(
+        c.obj, c.acc, c.t, p.windows, p.rhythm_horizon, p.min_burst_accounts, eligible), c.obj, c.t)
+    stats["clock_actions"] = int(clock.sum())
+    rates["published"] |= clock
+    rates["idf"][clock] = 0.0
+    for w in p.windows:
+        rates["rate"][w][clock] = 0.0
     per_window = [_meetings(c, p, w, rates, cue, stats) for w in p.windows]
     edges, events, met = _edges(c, p, per_window, rates, stats)
     stats["edges_kept"] = int(len(edges))
-    weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])[c.typ]
-    # Bursts are made of what meetings are made of: private, unexplained actions on specific
-    # objects (a reaction to a creator, a post carrying a freshly published link or naming an
-    # account that posted the same thing around then is explained, post and all).
-    published_post = np.zeros(len(c.post_ids), dtype=bool)
-    published_post[c.post[rates["published"]]] = True
-    eligible = (rates["private"] & (cue[c.post] < 0) & ~published_post[c.post]
-                & ~_names_a_coposter(c, p.crowd_horizon)
-                & (weight * rates["idf"] >= p.min_event_strength))
     found = bursts.find_bursts(c.obj, c.acc, c.t, p.windows, p.rhythm_horizon,
-                               p.min_burst_accounts, eligible, c.account_ids)
+                               p.min_burst_accounts, eligible & ~clock, c.account_ids)
     stats["bursts"] = int(len(found.table))
+    sources = sorted(set(c.account_ids[np.unique(c.post_author[cue[cue >= 0]])].tolist()))
+    stats["cue_sources"] = len(sources)
     return FusionResult(edges=edges, events=events, actions=acts, stats=stats, met=met,
-                        bursts=found)
+                        bursts=found, cue_sources=sources)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -247,6 +251,19 @@ class _Coded:
         target = pd.Index(self.post_ids).get_indexer(self._acts["object_id"].astype(str)[sel])
         ok = target >= 0
         return self.post[sel][ok], target[ok].astype(np.int64)
+
+
+def _burst_eligible(c: _Coded, p: FusionParams, rates: dict[str, Any], cue: np.ndarray
+                    ) -> np.ndarray:
+    """Bursts are made of what meetings are made of: private, unexplained actions on specific
+    objects (a reaction to a creator, a post carrying a freshly published link or naming an
+    account that posted the same thing around then is explained, post and all)."""
+    weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])[c.typ]
+    published_post = np.zeros(len(c.post_ids), dtype=bool)
+    published_post[c.post[rates["published"]]] = True
+    return (rates["private"] & (cue[c.post] < 0) & ~published_post[c.post]
+            & ~_names_a_coposter(c, p.crowd_horizon)
+            & (weight * rates["idf"] >= p.min_event_strength))
 
 
 def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:

@@ -3,15 +3,18 @@
 A pair's meetings (co-action events) less than ``gap`` seconds apart are one occasion: a cell's
 wave, a shared live moment. Repetition is what separates a cell from a one-off coincidence,
 but only repetition that is not explained by a clock: people who post at local midnight, at
-11:11 or when a daily show starts meet at the same time of day on every day. Occasions of a
-pair whose times of day agree within ``clock_tolerance`` seconds (on a ``clock_period`` of one
-day) count once, so a recurring clock gives one occasion, not seven.
+11:11 (morning and evening) or when a daily show starts meet at the same time on the clock
+every day. Occasions of a pair whose times agree within ``clock_tolerance`` seconds on a
+``clock_period`` of 12 hours (the clock's dial) count once, so a recurring clock gives one
+occasion, not fourteen.
 
 >>> import numpy as np
 >>> pair = np.array([0, 0, 0, 0, 1, 1])
 >>> t = np.array([0, 60, 86_400 + 30, 200_000, 0, 10_000])
 >>> count_occasions(pair, t, gap=3600).tolist()
 [2, 2]
+>>> count_occasions(np.array([0, 0]), np.array([0, 43_200 + 60]), gap=3600).tolist()
+[1]
 >>> count_occasions(pair, t, gap=3600, clock_period=None).tolist()
 [3, 2]
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-DAY = 86_400
+DIAL = 43_200  # the same time on a 12-hour clock: 11:11 and 23:11 are one ritual
 
 
 def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
@@ -34,7 +37,7 @@ def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int) -> tuple[np.ndarray,
 
 
 def count_occasions(pair: np.ndarray, t: np.ndarray, gap: int = 3600,
-                    clock_period: int | None = DAY, clock_tolerance: int = 600,
+                    clock_period: int | None = DIAL, clock_tolerance: int = 600,
                     n_pairs: int | None = None) -> np.ndarray:
     """Independent occasions per pair code ``0..n_pairs-1`` (pairs without events get 0)."""
     if n_pairs is None:

@@ -39,11 +39,14 @@ REPOST_EVIDENCE_COLUMNS = ["account_id", "account_id_y", "shared", "expected", "
 
 
 def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int = 2,
-                    max_reposters: int = 200, n_other: int = 0) -> pd.DataFrame:
+                    max_reposters: int = 200, n_other: int = 0,
+                    cue_sources: set[str] | None = None) -> pd.DataFrame:
     """Account pairs whose reposts tie them more than chance: ``shared`` (k), ``expected``
     (λ) and ``surprise`` (``-log10 P(K >= k | K >= 1)``). ``reposts``: ``account_id, post_id``;
     ``posts``: ``post_id, account_id`` (the reposted posts' authors, where known);
-    ``n_other``: reposts outside the lists (of other accounts), added to ``R``."""
+    ``n_other``: reposts outside the lists (of other accounts), added to ``R``;
+    ``cue_sources``: creators whose posts draw reactions (:mod:`analyses.cues`): reposting
+    their posts is reacting to them, not evidence."""
     if reposts.empty:
         out = pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
         out.attrs["met"] = pd.DataFrame(columns=["a", "b"])
@@ -60,11 +63,15 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
     author[known[known >= 0]] = acc_codes[len(r):][known >= 0]
     # Pairs: reposters of the same post (rare posts only), and reposter -> author.
     keep = r_v[post_codes] <= max_reposters
+    if cue_sources:
+        by_creator = np.isin(accounts[np.maximum(author, 0)], list(cue_sources)) & (author >= 0)
+        keep &= ~by_creator[post_codes]
+        post_codes = np.where(by_creator[post_codes], -1, post_codes)
     by_post = pd.DataFrame({"post": post_codes[keep], "acc": acc[keep]}).sort_values(["post", "acc"])
     pairs = by_post.merge(by_post, on="post")
     pairs = pairs[pairs["acc_x"] < pairs["acc_y"]]
     shared = pairs.groupby(["acc_x", "acc_y"]).size()
-    direct_a, direct_b = acc, author[post_codes]
+    direct_a, direct_b = acc, np.where(post_codes >= 0, author[np.maximum(post_codes, 0)], -1)
     ok = (direct_b >= 0) & (direct_b != direct_a)
     lo, hi = np.minimum(direct_a[ok], direct_b[ok]), np.maximum(direct_a[ok], direct_b[ok])
     direct = pd.Series(1, index=pd.MultiIndex.from_arrays([lo, hi], names=["acc_x", "acc_y"]))
@@ -82,7 +89,8 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
     b = k.index.get_level_values(1).to_numpy()
     # λ: for each list, the popularity mass of its posts; for each author, of their posts.
     pop = r_v / total
-    mass = np.bincount(acc, weights=pop[post_codes], minlength=len(accounts))
+    mass = np.bincount(acc, weights=np.where(post_codes >= 0, pop[np.maximum(post_codes, 0)], 0.0),
+                       minlength=len(accounts))
     authored = np.bincount(author[author >= 0], weights=pop[author >= 0], minlength=len(accounts))
     lam = d[b] * mass[a] + d[a] * authored[b] + d[b] * authored[a]
     lam = np.maximum(lam, 1e-12)
