@@ -9,8 +9,8 @@ waves the same membership keeps coming back. This is the lockstep of CopyCatch (
 a group of accounts and a set of moments, each account acting in several of them.
 
 **A burst** is a cluster of an object's private, unexplained actions (see
-:mod:`analyses.fusion`) whose consecutive actions are at most ``w`` apart and which lasts at most
-``2 w``, by at least ``min_accounts`` accounts. Given that ``n`` actions of the object fall within ``horizon`` of
+:mod:`analyses.fusion`) whose consecutive actions are at most ``w`` apart (a longer chain is cut
+into pieces of ``2 w``), by at least ``min_accounts`` accounts. Given that ``n`` actions of the object fall within ``horizon`` of
 the burst's middle, a stranger's action lands inside the burst's span ``τ`` with probability
 ``π = τ / (2 horizon)``; the burst's evidence is ``-ln P(Binomial(n - 1, π) >= m - 1)`` for
 ``m`` accounts (the first one anywhere, the others inside its span), and no more than the same
@@ -79,7 +79,9 @@ def burst_evidence(m: np.ndarray, n: np.ndarray, span: np.ndarray, horizon: int,
     no surprise there."""
     def ev(count: np.ndarray, h: float) -> np.ndarray:
         pi = np.clip(span / (2.0 * h), 1e-12, 1.0)
-        return -np.minimum(binom.logsf(m - 2, np.maximum(count - 1, m - 1), pi), 0.0)
+        # beyond 1e4 nats the tail underflows; such a burst is certain either way
+        return np.minimum(-np.minimum(binom.logsf(m - 2, np.maximum(count - 1, m - 1), pi), 0.0),
+                          1e4)
 
     out = ev(n, float(horizon))
     if n_local is not None:
@@ -108,15 +110,20 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
             continue
         new = np.ones(len(o), dtype=bool)
         new[1:] = (obj[o][1:] != obj[o][:-1]) | (np.diff(t[o]) > w)
+        chain = np.cumsum(new) - 1
+        # A burst is short: a chain of posts that goes on for longer (a busy afternoon, a
+        # twenty-minute party) is cut into consecutive pieces of at most 2 w.
+        chain_start = t[o][np.flatnonzero(new)][chain]
+        piece = (t[o] - chain_start) // (2 * w)
+        new = np.ones(len(o), dtype=bool)
+        new[1:] = (chain[1:] != chain[:-1]) | (piece[1:] != piece[:-1])
         cl = np.cumsum(new) - 1
         # distinct accounts per cluster
         pair = np.unique(np.stack([cl, acc[o]], axis=1), axis=0)
         m = np.bincount(pair[:, 0], minlength=cl[-1] + 1)
         first = np.flatnonzero(new)
         last = np.r_[first[1:], len(o)] - 1
-        # A burst is short: a chain of posts stretching over hours is activity, not a burst.
-        short = t[o][last] - t[o][first] <= 2 * w
-        keep = np.flatnonzero((m >= min_accounts) & short)
+        keep = np.flatnonzero(m >= min_accounts)
         if not len(keep):
             continue
         start, end = t[o][first][keep], t[o][last][keep]
@@ -275,13 +282,15 @@ def log_threshold(n_bursts: int, alpha: float) -> float:
 
 
 def clock_actions(found: Bursts, obj: np.ndarray, t: np.ndarray, alpha: float = 0.01,
-                  bin_seconds: int = 120, after: int = 300) -> np.ndarray:
+                  bin_seconds: int = 120, after: int = 300, scheduled: int = 90) -> np.ndarray:
     """Per action: it is at the clock minute of a *clock object*, whose tightest bursts start
     at the same minute of the hour in more different hours of the day than chance allows (a
     binomial over the hour's ``3600 / bin_seconds`` bins, corrected for every object and bin
     tested): the same local moment (midnight, 11:11, a prayer time, a scheduler's slot) passing
     through the time zones. The actions on that object from the minute to ``after`` seconds
-    past it are explained by the clock, wherever they are.
+    past it are explained by the clock, wherever they are. So are the actions on an object in
+    the ``2 after`` seconds after a round time (the hour or the half hour) when one of its tight
+    bursts starts right at it: a scheduled moment.
 
     >>> import numpy as np
     >>> t = np.array([h * 3600 + 11 * 60 + s for h in (1, 5, 9, 14) for s in (2, 9, 30)])
@@ -293,7 +302,7 @@ def clock_actions(found: Bursts, obj: np.ndarray, t: np.ndarray, alpha: float = 
     tb = found.table
     if tb.empty:
         return out
-    tb = tb[tb["window"] == tb["window"].min()]  # a clock moment is tight
+    tb = tb[tb["window"] <= 300]  # a clock moment is tight
     minute = (tb["start"].to_numpy() % 3600) // bin_seconds
     hour = (tb["start"].to_numpy() // 3600) % 24
     hits = pd.DataFrame({"object": tb["object"].to_numpy(), "bin": minute, "hour": hour})
@@ -305,6 +314,18 @@ def clock_actions(found: Bursts, obj: np.ndarray, t: np.ndarray, alpha: float = 
     log_p = binom.logsf(in_bin.to_numpy() - 1, trials, 1.0 / n_bins)
     bar = math.log(alpha) - math.log(max(len(hours), 1) * n_bins)
     clocks = in_bin[(log_p <= bar) & (in_bin.to_numpy() >= 3)].reset_index()[["object", "bin"]]
+    # A scheduled moment (a countdown, a show's start, an announced hashtag party, a
+    # scheduler's slot) is a round time: a burst that starts within a minute of the hour or the
+    # half hour (``scheduled`` seconds: a third before, two thirds after) gathered for it.
+    start = tb["start"].to_numpy()
+    mark = -(-(start - scheduled // 3) // 1800) * 1800  # the round time it starts at
+    on_time = start - mark <= scheduled * 2 // 3
+    if on_time.any():
+        rows = pd.DataFrame({"row": np.arange(len(t)), "object": obj}).merge(
+            pd.DataFrame({"object": tb["object"].to_numpy()[on_time], "at": mark[on_time]}),
+            on="object")
+        dt = t[rows["row"].to_numpy()] - rows["at"].to_numpy()
+        out[rows["row"].to_numpy()[(dt >= -60) & (dt < 2 * after)]] = True
     if clocks.empty:
         return out
     # actions on a clock object within [bin start, bin start + after) of any hour

@@ -26,7 +26,7 @@ class DetectParams:
     seed: int = 42
     fusion: FusionParams = field(default_factory=FusionParams)
     window_auto: bool = False
-    clustering: str = "louvain"
+    clustering: str = "leiden"
     resolution: float = 1.0
     min_cluster_size: int = 3
     caption_threshold: float = 0.7
@@ -74,6 +74,16 @@ def _coordinated_posts(evidence: pd.DataFrame, members: pd.DataFrame) -> list[di
             "signals": sorted(set(g["signal"]))}
     n = int(members["cluster"].max())
     return [out.get(c, {}) for c in range(1, n + 1)]
+
+
+def _open_ties(posts: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of accounts where one names the other in a post (``a, b``)."""
+    if "mentions" not in posts:
+        return pd.DataFrame(columns=["a", "b"])
+    m = posts[["account_id", "mentions"]].explode("mentions").dropna()
+    m = m[m["account_id"] != m["mentions"]]
+    return pd.DataFrame({"a": m["account_id"].astype(str).to_numpy(),
+                         "b": m["mentions"].astype(str).to_numpy()}).drop_duplicates()
 
 
 def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
@@ -135,7 +145,7 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     met = [fused.met] if fused.met is not None else []
     if reposts is not None and not reposts.empty and "repost" in fusion.signals:
         rp = repost_evidence(reposts, posts[["post_id", "account_id"]],
-                             cue_sources=set(fused.cue_sources))
+                             cue_sources=set(fused.cue_sources), open_ties=_open_ties(posts))
         edges = combine(fused.edges, rp, set(reposts["account_id"].astype(str)))
         met.append(rp.attrs["met"])
         stats.update(repost_lists=int(reposts["account_id"].nunique()), repost_pairs=int(len(rp)))

@@ -148,6 +148,9 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
         c.post_author, c.post_t, reposts=c.reposts(), mentions=c.mentions(),
         sounds=c.of_type("sound"), horizon=p.cue_horizon)
     stats["cue_reactions"] = int((cue >= 0).sum())
+    # posts that tag an account who posted the same thing around then: filmed together
+    rates["with_friends"] = np.zeros(len(c.post_ids), dtype=bool)
+    rates["with_friends"][c.post[_names_a_coposter(c, p.crowd_horizon)]] = True
     eligible = _burst_eligible(c, p, rates, cue)
     # The same local moment passing through the time zones (a clock) is a public cue too:
     # actions at a clock object's minute are explained like a freshly published link.
@@ -262,7 +265,7 @@ def _burst_eligible(c: _Coded, p: FusionParams, rates: dict[str, Any], cue: np.n
     published_post = np.zeros(len(c.post_ids), dtype=bool)
     published_post[c.post[rates["published"]]] = True
     return (rates["private"] & (cue[c.post] < 0) & ~published_post[c.post]
-            & ~_names_a_coposter(c, p.crowd_horizon)
+            & ~rates["with_friends"][c.post]
             & (weight * rates["idf"] >= p.min_event_strength))
 
 
@@ -372,8 +375,10 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     mp, ma = c.mentions()
     both_published = np.zeros(len(ev_key), dtype=bool)
     both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
-    explained = cues.explained_by_cue(cue, epa, epb) | cues.names_each_other(
-        epa, epb, c.post_author, mp, ma) | both_published
+    with_friends = rates["with_friends"]
+    explained = (cues.explained_by_cue(cue, epa, epb)
+                 | cues.names_each_other(epa, epb, c.post_author, mp, ma)
+                 | (with_friends[epa] & with_friends[epb]) | both_published)
     ok = (strength >= p.min_event_strength) & ~explained
     stats[f"events_{w}s"] = int(len(ev_key))
     stats[f"events_explained_{w}s"] = int(explained.sum())

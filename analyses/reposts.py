@@ -40,13 +40,15 @@ REPOST_EVIDENCE_COLUMNS = ["account_id", "account_id_y", "shared", "expected", "
 
 def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int = 2,
                     max_reposters: int = 200, n_other: int = 0,
-                    cue_sources: set[str] | None = None) -> pd.DataFrame:
+                    cue_sources: set[str] | None = None,
+                    open_ties: pd.DataFrame | None = None) -> pd.DataFrame:
     """Account pairs whose reposts tie them more than chance: ``shared`` (k), ``expected``
     (λ) and ``surprise`` (``-log10 P(K >= k | K >= 1)``). ``reposts``: ``account_id, post_id``;
     ``posts``: ``post_id, account_id`` (the reposted posts' authors, where known);
     ``n_other``: reposts outside the lists (of other accounts), added to ``R``;
     ``cue_sources``: creators whose posts draw reactions (:mod:`analyses.cues`): reposting
-    their posts is reacting to them, not evidence."""
+    their posts is reacting to them, not evidence; ``open_ties`` (``a, b``): accounts that
+    name each other in their posts (friends): their reposts of each other are open too."""
     if reposts.empty:
         out = pd.DataFrame(columns=REPOST_EVIDENCE_COLUMNS)
         out.attrs["met"] = pd.DataFrame(columns=["a", "b"])
@@ -79,6 +81,15 @@ def repost_evidence(reposts: pd.DataFrame, posts: pd.DataFrame, min_shared: int 
     k = shared.add(direct, fill_value=0).astype(np.int64)
     met = k.index.to_frame(index=False)
     k = k[k >= min_shared]
+    if open_ties is not None and not open_ties.empty and not k.empty:
+        code = {x: i for i, x in enumerate(accounts.tolist())}
+        ta = open_ties["a"].map(code)
+        tb = open_ties["b"].map(code)
+        ok = ta.notna() & tb.notna()
+        lo = np.minimum(ta[ok], tb[ok]).astype(np.int64)
+        hi = np.maximum(ta[ok], tb[ok]).astype(np.int64)
+        tied = pd.MultiIndex.from_arrays([lo, hi])
+        k = k[~k.index.isin(tied)]
     out_met = pd.DataFrame({"a": accounts[met["acc_x"].to_numpy()],
                             "b": accounts[met["acc_y"].to_numpy()]})
     if k.empty:

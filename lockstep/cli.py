@@ -266,8 +266,9 @@ def generate_cmd(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
               show_default=True,
               help="False discovery rate of pairs, and the significance of groups and members.")
 @click.option("--min-cluster-size", type=click.IntRange(min=2), default=3, show_default=True)
-@click.option("--clustering", type=click.Choice(["louvain", "components"]), default="louvain",
-              show_default=True)
+@click.option("--clustering", type=click.Choice(["leiden", "louvain", "components"]),
+              default="leiden", show_default=True,
+              help="How candidate groups are proposed before the group tests.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seeds Louvain and MinHash.")
 def detect_cmd(incident: str | None, since: str | None, until: str | None, signals: str,
                windows: str, min_participation: int, alpha: float, min_cluster_size: int,
