@@ -199,7 +199,7 @@ def test_pairs_with_one_meeting_are_not_evidence() -> None:
                          "object_type": "hashtag",
                          "object_id": ["event"] * 30 + [f"own{i}" for i in range(30)],
                          "content_id": [f"c{i}" for i in range(60)],
-                         "timestamp": list(range(0, 120, 4)) + [DAY * 3 + i for i in range(30)]})
+                         "timestamp": list(range(1000, 1120, 4)) + [DAY * 3 + i for i in range(30)]})
     edges, stats = fuse(acts, FusionParams(min_event_strength=0.0, min_object_strength=0.0,
                                            crowd_scale=100.0))
     assert edges.empty
