@@ -53,6 +53,7 @@ class Bursts:
     account: np.ndarray      # ... and account code (one row per account and burst)
     account_ids: np.ndarray  # code -> account id
     keys: np.ndarray | None = None  # sorted (object, account, time) keys of every action
+    keys_by_object: np.ndarray | None = None  # sorted (object, time) keys of every action
     n_acc: int = 1
     span: int = 1
     tmin: int = 0
@@ -152,7 +153,7 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
                   burst=np.concatenate(members_b) if members_b else np.zeros(0, dtype=np.int64),
                   account=np.concatenate(members_a) if members_a else np.zeros(0, dtype=np.int64),
                   account_ids=account_ids if account_ids is not None else np.arange(n_acc),
-                  keys=keys, n_acc=n_acc, span=span_key, tmin=tmin)
+                  keys=keys, keys_by_object=key_all, n_acc=n_acc, span=span_key, tmin=tmin)
 
 
 def _count_within(sorted_keys: np.ndarray, centre: np.ndarray, h: int) -> np.ndarray:
@@ -319,7 +320,11 @@ def clock_actions(found: Bursts, obj: np.ndarray, t: np.ndarray, alpha: float = 
     # half hour (``scheduled`` seconds: a third before, two thirds after) gathered for it.
     start = tb["start"].to_numpy()
     mark = -(-(start - scheduled // 3) // 1800) * 1800  # the round time it starts at
-    on_time = start - mark <= scheduled * 2 // 3
+    # ... and it starts the object's activity: quiet in the half hour before (a wave that is
+    # already running does not start at a round time, it only passes one)
+    before = _count_within(found.keys_by_object, tb["object"].to_numpy() * found.span
+                           + (mark - 900 - found.tmin), 870)
+    on_time = (start - mark <= scheduled * 2 // 3) & (before <= 1) & (tb["m"].to_numpy() >= 5)
     if on_time.any():
         rows = pd.DataFrame({"row": np.arange(len(t)), "object": obj}).merge(
             pd.DataFrame({"object": tb["object"].to_numpy()[on_time], "at": mark[on_time]}),

@@ -131,15 +131,19 @@ def expected_meetings(index: ActionIndex, a: np.ndarray, b: np.ndarray, post: np
         pp, pp_first = _codes(pair_c * n_post + post[act_s])
         pq, pq_first = _codes(pp * n_post + post[act_o])
         n_pq = len(pq_first)
-        frame = pd.DataFrame({"pq": pq, "typ": typ[act_s], "idf": idf[act_s]})
+        # as for meetings, an object counts only when neither side's action is explained
+        idf_c = np.minimum(idf[act_s], idf[act_o])
+        live = (rates[:, act_o] > 0).any(axis=0)
+        frame = pd.DataFrame({"pq": pq, "typ": typ[act_s], "idf": idf_c})
         top = frame.groupby(["pq", "typ"], sort=False)["idf"].max()
         pq_of_top = top.index.get_level_values(0).to_numpy()
         typ_of_top = top.index.get_level_values(1).to_numpy()
         w_row = type_weight[typ[act_s]]
-        strength = 0.25 * np.bincount(pq, weights=w_row * idf[act_s], minlength=n_pq)
+        strength = 0.25 * np.bincount(pq, weights=w_row * idf_c, minlength=n_pq)
         strength += 0.75 * np.bincount(pq_of_top, weights=type_weight[typ_of_top] * top.to_numpy(),
                                        minlength=n_pq)
-        rho = pd.DataFrame(rates[:, act_s].T).groupby(pq, sort=False).max().sort_index().to_numpy()
+        rho = pd.DataFrame(rates[:, act_s].T * live[:, None]).groupby(pq, sort=False).max()
+        rho = rho.sort_index().to_numpy()
         pq_pp = pp[pq_first]
         pp_pair = pair_c[pp_first] + k0
         for li, level in enumerate(levels):

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analyses.actions import SIGNALS, action_table
 from analyses.clusters import find_clusters, summarize_cluster
-from analyses.explain import crowd_contrast
+from analyses.explain import crowd_contrast, crowd_embedded
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
 from analyses.groups import MetPairs
 from analyses.reposts import combine, repost_evidence
@@ -74,6 +74,14 @@ def _coordinated_posts(evidence: pd.DataFrame, members: pd.DataFrame) -> list[di
             "signals": sorted(set(g["signal"]))}
     n = int(members["cluster"].max())
     return [out.get(c, {}) for c in range(1, n + 1)]
+
+
+def _renumber(clusters: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clusters numbered 1.. again (in their order) after some were dropped, and their members."""
+    new = dict(zip(clusters["cluster"], range(1, len(clusters) + 1), strict=True))
+    members = members[members["cluster"].isin(new)].assign(
+        cluster=lambda m: m["cluster"].map(new)).reset_index(drop=True)
+    return clusters.assign(cluster=clusters["cluster"].map(new)).reset_index(drop=True), members
 
 
 def _open_ties(posts: pd.DataFrame) -> pd.DataFrame:
@@ -172,6 +180,18 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     clusters["summary"] = [summarize_cluster(m, posts) for m in clusters["members"]]
     _add_crowd_contrast(clusters, evidence, cluster_of, fused.actions,
                         300 if 300 in fusion.windows else fusion.time_window)
+    # A group that is only ever a small part of bigger crowds is part of the crowd.
+    embedded = clusters["summary"].map(lambda s: crowd_embedded(s.get("crowd", [])))
+    stats["crowd_embedded_clusters"] = int(embedded.sum())
+    if embedded.any():
+        clusters, members = _renumber(clusters[~embedded.to_numpy()], members)
+        cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))
+        evidence = evidence[evidence["account_id"].map(cluster_of).notna().to_numpy()
+                            & (evidence["account_id"].map(cluster_of)
+                               == evidence["account_id_y"].map(cluster_of)).to_numpy()]
+        kept = kept[kept["account_id"].map(cluster_of).notna().to_numpy()
+                    & (kept["account_id"].map(cluster_of)
+                       == kept["account_id_y"].map(cluster_of)).to_numpy()]
     clusters["coordinated_posts"] = _coordinated_posts(evidence, members)
     evidence = (evidence.groupby(["account_id", "account_id_y"], sort=False)
                 .head(p.evidence_per_edge).reset_index(drop=True))

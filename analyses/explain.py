@@ -9,6 +9,11 @@ time. The sentence a lead takes away:
     "In these 7 occasions 2,300 other accounts also posted #x; only 12 of the 15 members posted
     together in at least 5 of them (8 every time)."
 
+The *exclusivity* of an object's occasions is the members' share of everyone who acted on it
+then. A group that is only ever a small part of larger crowds, on every object it shares, is a
+part of the crowd (some of a club's supporters, posting on every goal), not a cell:
+:func:`crowd_embedded` says so.
+
 >>> import pandas as pd
 >>> acts = pd.DataFrame({"account_id": ["a", "b", "a", "b", "z"], "object_type": "hashtag",
 ...                      "object_id": "camp", "content_id": ["1", "2", "3", "4", "5"],
@@ -76,7 +81,15 @@ def crowd_contrast(actions: pd.DataFrame, members: list[str], evidence: pd.DataF
                 f"{len(member_set)} members posted together in at least {at_least} of them")
         if 0 < every < most:
             text += f" ({every} every time)"
+        there = int(len(per_member))
         out.append({"object_type": object_type, "object_id": str(object_id), "label": name,
-                    "occasions": int(n_occ), "others": int(others), "members_every_time": every,
-                    "members_most_times": most, "text": text + "."})
+                    "occasions": int(n_occ), "others": int(others), "members": there,
+                    "members_every_time": every, "members_most_times": most,
+                    "exclusivity": round(there / max(there + others, 1), 4), "text": text + "."})
     return out
+
+
+def crowd_embedded(contrast: list[dict[str, Any]], min_exclusivity: float = 0.5) -> bool:
+    """Whether a cluster is only ever a small part of larger crowds: on none of its main
+    objects do its members make up at least ``min_exclusivity`` of those who acted then."""
+    return bool(contrast) and max(c["exclusivity"] for c in contrast) < min_exclusivity

@@ -363,7 +363,9 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     # Strength: per event and type, the best object's idf plus a quarter of the others'.
     n_types = len(c.types)
     weights = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
-    idf, typ = rates["idf"][ra], c.typ[ra]
+    # an object counts only when neither side's action on it is explained (a published link,
+    # a clock's minute)
+    idf, typ = np.minimum(rates["idf"][ra], rates["idf"][rb]), c.typ[ra]
     top = pd.Series(idf).groupby([ev_of, typ], sort=False).max()
     ev_t, typ_t = (top.index.get_level_values(i).to_numpy() for i in (0, 1))
     strength = 0.25 * np.bincount(ev_of, weights=weights[typ] * idf, minlength=len(ev_key))
