@@ -15,8 +15,9 @@ its posts drew reactions from at least ``min_reactors_per_post`` accounts each, 
 first in one wave, or introduced the cell's sound once, is not one.) Each post keeps the most
 recent cue-source post it reacts to (:func:`reaction_cues`).
 
-**Open ties.** A pair of posts in which one names the other's author (:func:`names_each_other`)
-is open collaboration (a duet, friends filming together), not covert coordination.
+**Open ties.** A pair of posts in which one tags the other's author (:func:`names_each_other`) is
+open collaboration (friends filming together), not covert coordination; the credit a duet or
+stitch gives its original ("#duet with @x") is not a tag: cells amplify their own posts that way.
 
 The idea of separating an exogenous, visible trigger from endogenous synchrony follows the
 discussion of organic versus coordinated synchrony in Pacheco et al. (2021, "Uncovering
@@ -143,7 +144,9 @@ def explained_by_cue(cue: np.ndarray, pa: np.ndarray, pb: np.ndarray) -> np.ndar
 
 def names_each_other(pa: np.ndarray, pb: np.ndarray, author: np.ndarray,
                      mention_post: np.ndarray, mention_account: np.ndarray) -> np.ndarray:
-    """Post pairs in which one post mentions the other post's author (open collaboration)."""
+    """Post pairs in which one post tags the other post's author (friends who filmed together;
+    callers leave out the credit a duet or stitch gives its original: that is how cells
+    amplify their own posts)."""
     if not len(mention_post) or not len(pa):
         return np.zeros(len(pa), dtype=bool)
     n_acc = int(max(author.max(initial=0), mention_account.max(initial=0))) + 1

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from analyses.actions import SIGNALS, action_table
+from analyses.actions import SIGNALS, action_table, credits
 from analyses.clusters import find_clusters, summarize_cluster
 from analyses.explain import crowd_contrast, crowd_embedded
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
@@ -85,13 +85,18 @@ def _renumber(clusters: pd.DataFrame, members: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def _open_ties(posts: pd.DataFrame) -> pd.DataFrame:
-    """Pairs of accounts where one names the other in a post (``a, b``)."""
+    """Pairs of accounts where one tags the other in a post (``a, b``; credits aside)."""
     if "mentions" not in posts:
         return pd.DataFrame(columns=["a", "b"])
-    m = posts[["account_id", "mentions"]].explode("mentions").dropna()
+    m = posts[["post_id", "account_id", "mentions"]].explode("mentions").dropna()
     m = m[m["account_id"] != m["mentions"]]
-    return pd.DataFrame({"a": m["account_id"].astype(str).to_numpy(),
-                         "b": m["mentions"].astype(str).to_numpy()}).drop_duplicates()
+    ties = pd.DataFrame({"post_id": m["post_id"].to_numpy(),
+                         "a": m["account_id"].astype(str).to_numpy(),
+                         "b": m["mentions"].astype(str).to_numpy()})
+    # a duet's or stitch's credit to its original is not a tag (cells amplify that way)
+    cr = credits(posts).rename(columns={"account_id": "b"}).assign(credit=True)
+    ties = ties.merge(cr, on=["post_id", "b"], how="left")
+    return ties[ties["credit"].isna()][["a", "b"]].drop_duplicates()
 
 
 def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
@@ -146,7 +151,8 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     if p.window_auto and estimate["window"]:
         fusion = replace(fusion, windows=(int(estimate["window"]),))
     t = time.perf_counter()
-    fused = fuse_full(actions, fusion, posts[["post_id", "account_id", "timestamp"]])
+    fused = fuse_full(actions, fusion,
+                      posts[[c for c in ("post_id", "account_id", "timestamp", "caption") if c in posts]])
     stats = fused.stats
     timings["fusion"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from analyses import bursts, chance, crowds, cues
+from analyses.actions import credits
 from analyses.coaction import window_pairs
 from analyses.occasions import count_occasions
 from analyses.signals import SIGNALS
@@ -237,6 +238,13 @@ class _Coded:
         self.mention_target[self.is_mention] = acc_codes[len(post_ids):]
         self.n_accounts = int(pd.Series(self.acc).nunique())
         self._acts = acts
+        self.credited = None
+        if posts is not None and "caption" in posts:
+            cr = credits(posts)
+            p_code = pd.Index(self.post_ids).get_indexer(cr["post_id"].astype(str))
+            a_code = pd.Index(self.account_ids).get_indexer(cr["account_id"].astype(str))
+            ok = (p_code >= 0) & (a_code >= 0)
+            self.credited = p_code[ok].astype(np.int64) * len(self.account_ids) + a_code[ok]
 
     def of_type(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         if name not in self.types:
@@ -246,6 +254,18 @@ class _Coded:
 
     def mentions(self) -> tuple[np.ndarray, np.ndarray]:
         return self.post[self.is_mention], self.mention_target[self.is_mention]
+
+    def tags(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mentions that tag someone (not the credit a duet gives its original)."""
+        mp, ma = self.mentions()
+        if self.credited is None or not len(mp):
+            return mp, ma
+        n_acc = len(self.account_ids)
+        credit = np.unique(self.credited)
+        key = mp.astype(np.int64) * n_acc + ma
+        pos = np.minimum(np.searchsorted(credit, key), max(len(credit) - 1, 0))
+        keep = ~(credit[pos] == key) if len(credit) else np.ones(len(mp), dtype=bool)
+        return mp[keep], ma[keep]
 
     def reposts(self) -> tuple[np.ndarray, np.ndarray] | None:
         if "repost" not in self.types:
@@ -270,9 +290,9 @@ def _burst_eligible(c: _Coded, p: FusionParams, rates: dict[str, Any], cue: np.n
 
 
 def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:
-    """Per action: its post mentions an account that acted on the same object within
-    ``horizon`` seconds (friends filming together, tagging each other)."""
-    mp, ma = c.mentions()
+    """Per action: its post tags an account that acted on the same object within ``horizon``
+    seconds (friends filming together; a duet's credit to its original is not a tag)."""
+    mp, ma = c.tags()
     out = np.zeros(len(c.t), dtype=bool)
     if not len(mp):
         return out
@@ -280,7 +300,7 @@ def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:
     tmin = int(c.t.min()) - horizon
     span = int(c.t.max()) - tmin + horizon + 1
     keys = np.sort((c.obj * n_acc + c.acc) * span + (c.t - tmin))
-    # every action of a post that mentions someone, against each account it mentions
+    # every action of a post that tags someone, against each account it tags
     mentions = pd.DataFrame({"post": mp, "target": ma})
     rows = pd.DataFrame({"row": np.arange(len(c.t)), "post": c.post}).merge(mentions, on="post")
     r = rows["row"].to_numpy()
@@ -374,7 +394,7 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     types = np.zeros(len(ev_key), dtype=np.int64)
     for j in range(n_types):  # a bit per signal type the event involved
         types[np.unique(ev_t[typ_t == j])] |= 1 << j
-    mp, ma = c.mentions()
+    mp, ma = c.tags()
     both_published = np.zeros(len(ev_key), dtype=bool)
     both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
     with_friends = rates["with_friends"]
