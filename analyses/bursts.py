@@ -18,9 +18,11 @@ test gives within the half hour around it (a busy half hour explains its own bur
 
 **A group's bursts** (:func:`group_burst_test`) are the bursts with at least two of its members,
 grouped into occasions (an hour apart; the same time on the 12-hour clock on another day is
-the same occasion: a clock). Each occasion counts once, with the evidence of its best burst restricted
-to the members (``m`` = members present), and only members present on at least two occasions
-count (one burst, however large, is not repetition). The occasions' evidence is then compared
+the same occasion: a clock). Each occasion counts once, with the evidence of its best burst
+restricted to the members (``m`` = members present) among the bursts where the members are at
+least ``min_share`` of everyone on the object in that half hour (a few stragglers of a
+televised goal are part of its crowd), and only members present on at least two occasions count
+(one burst, however large, is not repetition). The occasions' evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
 could return (:func:`analyses.groups.log_multiplicity`).
 
@@ -164,7 +166,7 @@ def _count_within(sorted_keys: np.ndarray, centre: np.ndarray, h: int) -> np.nda
 
 def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      mean_degree: float, gap: int = 3600, clock_tolerance: int = 600,
-                     horizon: int = 43_200, alpha_member: float = 0.01
+                     horizon: int = 43_200, alpha_member: float = 0.01, min_share: float = 0.3
                      ) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
 
@@ -186,6 +188,10 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
         tb["ev"] = burst_evidence(tb["mg"].to_numpy(float), tb["n"].to_numpy(float),
                                   np.maximum(tb["end"] - tb["start"], tb["window"]).to_numpy(float),
                                   horizon, tb["n_local"].to_numpy(float), LOCAL)
+        # A burst where the group is a small part of a busy half hour (the stragglers of a
+        # televised goal) says nothing about the group.
+        share = tb["mg"] / np.maximum(tb["n_local"], tb["mg"])
+        tb["ev"] = np.where(share >= min_share, tb["ev"], 0.0)
         occ = _occasions(tb["start"].to_numpy(), gap, clock_tolerance)
         tb["occasion"] = occ
         best = tb.sort_values("ev", ascending=False).groupby("occasion").head(1)

@@ -267,12 +267,15 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
                                          if "omega" in links else links["weight"], strict=True)),
                               weight="omega")
     code = {a: i for i, a in enumerate(found.account_ids.tolist())}
+    # the search runs on the burst links: groups it can return are connected there
+    burst_degree = 2.0 * h.number_of_edges() / max(h.number_of_nodes(), 1)
     out = []
     for community in _partition(h, method, 1.0, seed):
         if len(community) < min_size:
             continue
         codes = np.array(sorted(code[a] for a in community), dtype=np.int64)
-        lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts, mean_degree)
+        lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
+                                                   min(mean_degree, burst_degree))
         members = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(members) >= min_size:
             out.append((members, lp))

@@ -17,6 +17,7 @@ from analyses.actions import SIGNALS, action_table, credits
 from analyses.clusters import find_clusters, summarize_cluster
 from analyses.explain import crowd_contrast, crowd_embedded
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
+from analyses.bursts import Bursts
 from analyses.groups import MetPairs
 from analyses.reposts import combine, repost_evidence
 
@@ -113,13 +114,34 @@ def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
     return MetPairs(both["a"], both["b"])
 
 
+def _burst_rows(found: Bursts, objects: pd.Index, cluster_of: dict[str, int]) -> pd.DataFrame:
+    """Meeting-like rows from each cluster's bursts (at least two members on an object within
+    minutes): the object and the burst's start and end."""
+    acc_cluster = pd.Series(found.account_ids).map(cluster_of)
+    sel = acc_cluster.iloc[found.account].notna().to_numpy()
+    mem = pd.DataFrame({"burst": found.burst[sel], "cluster": acc_cluster.iloc[found.account[sel]].to_numpy(),
+                        "account_id": found.account_ids[found.account[sel]]})
+    two = mem.groupby(["burst", "cluster"])["account_id"].transform("size") >= 2
+    mem = mem[two].drop_duplicates(["burst", "cluster"])
+    if mem.empty:
+        return pd.DataFrame(columns=["cluster", "object_type", "object_id", "timestamp", "timestamp_y"])
+    tb = found.table.set_index("burst").loc[mem["burst"]]
+    obj = objects[tb["object"].to_numpy()]
+    return pd.DataFrame({"cluster": mem["cluster"].to_numpy(), "account_id": mem["account_id"].to_numpy(),
+                         "object_type": [o[0] for o in obj], "object_id": [o[1] for o in obj],
+                         "timestamp": tb["start"].to_numpy(), "timestamp_y": tb["end"].to_numpy()})
+
+
 def _add_crowd_contrast(clusters: pd.DataFrame, evidence: pd.DataFrame, cluster_of: dict[str, int],
-                        actions: pd.DataFrame, window: int) -> None:
+                        actions: pd.DataFrame, window: int, found: Bursts | None = None,
+                        objects: pd.Index | None = None) -> None:
     """Each cluster's summary gets ``crowd``: how it differs from the crowd on its main objects
     (:func:`analyses.explain.crowd_contrast`)."""
     if clusters.empty:
         return
     ev = evidence.assign(cluster=evidence["account_id"].map(cluster_of))
+    if found is not None:  # a group found by its bursts has few pair meetings: its bursts count
+        ev = pd.concat([ev, _burst_rows(found, objects, cluster_of)], ignore_index=True)
     needed = ev[["object_type", "object_id"]].drop_duplicates()
     acts = actions.merge(needed, on=["object_type", "object_id"])
     for i, row in clusters.iterrows():
@@ -185,7 +207,8 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     evidence = edge_evidence(actions, kept_events, per_edge=None)
     clusters["summary"] = [summarize_cluster(m, posts) for m in clusters["members"]]
     _add_crowd_contrast(clusters, evidence, cluster_of, fused.actions,
-                        300 if 300 in fusion.windows else fusion.time_window)
+                        300 if 300 in fusion.windows else fusion.time_window,
+                        fused.bursts, fused.objects)
     # A group that is only ever a small part of bigger crowds is part of the crowd.
     embedded = clusters["summary"].map(lambda s: crowd_embedded(s.get("crowd", [])))
     stats["crowd_embedded_clusters"] = int(embedded.sum())

@@ -119,6 +119,7 @@ class FusionResult:
     met: pd.DataFrame | None = None  # a, b: pairs that met at least once (edges' accounts only)
     bursts: bursts.Bursts | None = None  # many accounts on one object within minutes
     cue_sources: list[str] = field(default_factory=list)  # creators whose posts draw reactions
+    objects: pd.Index | None = None  # object code -> (type, id), for the bursts' object codes
 
 
 def fuse(actions: pd.DataFrame, params: FusionParams | None = None,
@@ -171,7 +172,7 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
     sources = sorted(set(c.account_ids[np.unique(c.post_author[cue[cue >= 0]])].tolist()))
     stats["cue_sources"] = len(sources)
     return FusionResult(edges=edges, events=events, actions=acts, stats=stats, met=met,
-                        bursts=found, cue_sources=sources)
+                        bursts=found, cue_sources=sources, objects=c.objects)
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
