@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 
 from analyses.actions import SIGNALS, action_table, credits
+from analyses.bursts import Bursts
 from analyses.clusters import find_clusters, summarize_cluster
 from analyses.explain import crowd_contrast, crowd_embedded
 from analyses.fusion import FusionParams, edge_evidence, estimate_time_window, fuse_full
-from analyses.bursts import Bursts
 from analyses.groups import MetPairs
 from analyses.reposts import combine, repost_evidence
 
