@@ -22,7 +22,9 @@ the same occasion: a clock). Each occasion counts once, with the evidence of its
 restricted to the members (``m`` = members present) among the bursts where the members are at
 least ``min_share`` of everyone on the object in that half hour (a few stragglers of a
 televised goal are part of its crowd), and only members present on at least two occasions count
-(one burst, however large, is not repetition). The occasions' evidence is then compared
+(one burst, however large, is not repetition). A group needs ``min_occasions`` (6) occasions:
+repetition is what separates a campaign's waves from the few matches a club's supporters watched
+together. The occasions' evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
 could return (:func:`analyses.groups.log_multiplicity`).
 
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import gammaln
 from scipy.stats import binom, poisson
 
 from analyses.groups import gamma_log_sf, log_multiplicity
@@ -166,7 +169,8 @@ def _count_within(sorted_keys: np.ndarray, centre: np.ndarray, h: int) -> np.nda
 
 def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      mean_degree: float, gap: int = 3600, clock_tolerance: int = 600,
-                     horizon: int = 43_200, alpha_member: float = 0.01, min_share: float = 0.3
+                     horizon: int = 43_200, alpha_member: float = 0.01, min_share: float = 0.3,
+                     n_significant: int | None = None, min_occasions: int = 6
                      ) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
 
@@ -176,6 +180,8 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
     rows = bursts.of_accounts(member_codes)
     if rows.empty:
         return 0.0, {}, 0
+    if n_significant is None:
+        n_significant = len(bursts.table)
     present: set[int] = set(rows["account"])
     for _ in range(3):  # members on one occasion only are dropped, then occasions recounted
         sel = rows[rows["account"].isin(present)]
@@ -206,12 +212,16 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
     # ordinary user of a campaign's tag lands in one of its bursts now and then.
     present = _beyond_chance(bursts, tb, member_occ[member_occ["account"].isin(present)],
                              horizon, alpha_member)
-    if len(present) < 3:
+    if len(present) < 3 or len(best) < min_occasions:
         return 0.0, {}, 0
     counts = counts[counts.index.isin(present)]
     s = len(present)
     lp = gamma_log_sf(float(best["ev"].sum()), float(len(best)))
-    lp = min(lp + log_multiplicity(s, n_accounts, mean_degree), 0.0)
+    # The group is fixed by the occasions it bursts on: a search could have returned as many
+    # groups as there are ways to pick that many of the incident's significant bursts.
+    by_bursts = float(gammaln(n_significant + 1) - gammaln(len(best) + 1)
+                      - gammaln(max(n_significant - len(best), 0) + 1))
+    lp = min(lp + min(log_multiplicity(s, n_accounts, mean_degree), by_bursts), 0.0)
     return lp, {int(a): int(c) for a, c in counts.items() if a in present}, int(len(best))
 
 

@@ -252,7 +252,9 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
     linked by significant bursts, each community kept with its members present on at least two
     of its occasions when its bursts beat chance for a group of that size."""
     log_alpha = math.log(alpha)
-    links = bursts.co_burst_links(found, bursts.log_threshold(len(found.table), alpha))
+    threshold = bursts.log_threshold(len(found.table), alpha)
+    n_significant = int((found.table["evidence"] >= threshold).sum())
+    links = bursts.co_burst_links(found, threshold)
     if links.empty:
         return []
     # only accounts linked by at least two significant bursts can repeat (the test needs two
@@ -275,7 +277,8 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
             continue
         codes = np.array(sorted(code[a] for a in community), dtype=np.int64)
         lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
-                                                   min(mean_degree, burst_degree))
+                                                   min(mean_degree, burst_degree),
+                                                   n_significant=n_significant)
         members = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(members) >= min_size:
             out.append((members, lp))

@@ -91,5 +91,9 @@ def crowd_contrast(actions: pd.DataFrame, members: list[str], evidence: pd.DataF
 
 def crowd_embedded(contrast: list[dict[str, Any]], min_exclusivity: float = 0.5) -> bool:
     """Whether a cluster is only ever a small part of larger crowds: on none of its main
-    objects do its members make up at least ``min_exclusivity`` of those who acted then."""
-    return bool(contrast) and max(c["exclusivity"] for c in contrast) < min_exclusivity
+    objects shared on two occasions or more do its members make up at least
+    ``min_exclusivity`` of those who acted then."""
+    if not contrast:
+        return False
+    repeated = [c for c in contrast if c["occasions"] >= 2] or contrast  # one moment decides nothing
+    return max(c["exclusivity"] for c in repeated) < min_exclusivity
