@@ -8,6 +8,7 @@ counts and the timings come back with the result, so a cluster shown today can b
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -150,34 +151,47 @@ def _add_crowd_contrast(clusters: pd.DataFrame, evidence: pd.DataFrame, cluster_
         clusters.at[i, "summary"] = row["summary"]
 
 
+class _Stages:
+    """Times each stage and tells ``progress`` (if any) when one is done."""
+
+    def __init__(self, progress: Callable[[str, float], None] | None) -> None:
+        self.progress = progress
+        self.timings: dict[str, float] = {}
+        self.t = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(now - self.t, 3)
+        if self.progress is not None:
+            self.progress(stage, now - self.t)
+        self.t = now
+
+
 def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
-           params: DetectParams | None = None, reposts: pd.DataFrame | None = None
-           ) -> DetectionResult:
+           params: DetectParams | None = None, reposts: pd.DataFrame | None = None,
+           progress: Callable[[str, float], None] | None = None) -> DetectionResult:
     """Find coordinated spread clusters among the authors of ``posts``.
 
     ``posts``: ``post_id, account_id, timestamp`` and the signal columns (``hashtags``,
     ``sound``, ``reposts``, ``urls``, ``mentions``, ``caption``); ``accounts`` (optional):
     ``account_id, username, created_ts``; ``reposts`` (optional): ``account_id, post_id`` from
-    timeless repost lists (:mod:`analyses.reposts`).
+    timeless repost lists (:mod:`analyses.reposts`); ``progress(stage, seconds)`` is called as
+    each stage ends.
     """
     p = params or DetectParams()
-    timings: dict[str, float] = {}
-    t = time.perf_counter()
+    stage = _Stages(progress)
     actions = action_table(posts, tuple(p.fusion.signals) if p.fusion.signals else SIGNALS,
                            caption_threshold=p.caption_threshold, seed=p.seed)
-    timings["actions"] = time.perf_counter() - t
-    t = time.perf_counter()
+    stage.done("actions")
     estimate = estimate_time_window(actions)
-    timings["window_estimate"] = time.perf_counter() - t
+    stage.done("window_estimate")
     fusion = p.fusion
     if p.window_auto and estimate["window"]:
         fusion = replace(fusion, windows=(int(estimate["window"]),))
-    t = time.perf_counter()
     fused = fuse_full(actions, fusion,
                       posts[[c for c in ("post_id", "account_id", "timestamp", "caption") if c in posts]])
     stats = fused.stats
-    timings["fusion"] = time.perf_counter() - t
-    t = time.perf_counter()
+    stage.done("fusion")
     met = [fused.met] if fused.met is not None else []
     if reposts is not None and not reposts.empty and "repost" in fusion.signals:
         rp = repost_evidence(reposts, posts[["post_id", "account_id"]],
@@ -188,8 +202,7 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     else:
         edges = combine(fused.edges, pd.DataFrame(), set())
     met_pairs = _met_pairs(met, edges)
-    timings["reposts"] = time.perf_counter() - t
-    t = time.perf_counter()
+    stage.done("reposts")
     n_acc = int(stats.get("accounts_tested") or stats.get("accounts") or 1)
     mean_degree = 2.0 * stats.get("candidate_pairs", 0) / max(n_acc, 1)
     clusters, members = find_clusters(edges, seed=p.seed, method=p.clustering,
@@ -198,8 +211,7 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
                                       n_accounts=n_acc, mean_degree=mean_degree,
                                       alpha=p.alpha, met=met_pairs,
                                       burst_table=fused.bursts)
-    timings["clustering"] = time.perf_counter() - t
-    t = time.perf_counter()
+    stage.done("clustering")
     cluster_of = dict(zip(members["account_id"], members["cluster"], strict=True))
     same = edges["account_id"].map(cluster_of) == edges["account_id_y"].map(cluster_of)
     kept = edges[same.to_numpy()]
@@ -224,12 +236,12 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     clusters["coordinated_posts"] = _coordinated_posts(evidence, members)
     evidence = (evidence.groupby(["account_id", "account_id_y"], sort=False)
                 .head(p.evidence_per_edge).reset_index(drop=True))
-    timings["evidence"] = time.perf_counter() - t
+    stage.done("evidence")
     params_out = p.as_dict()
     params_out["fusion"] = fusion.as_dict()
     stats.update(posts=int(len(posts)), actions=int(len(actions)), clusters=int(len(clusters)),
                  flagged_accounts=int(len(members)))
     return DetectionResult(params=params_out, clusters=clusters, members=members, edges=kept,
                            evidence=evidence, stats=stats,
-                           timings={k: round(v, 3) for k, v in timings.items()},
+                           timings=stage.timings,
                            window_estimate=estimate)

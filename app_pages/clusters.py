@@ -286,6 +286,14 @@ def body(graph: Graph, key: str) -> None:
         f"{len(c['coordinated']):,} of them in lockstep · active "
         f"{common.ts(c['first_ts'])} → {common.ts(c['last_ts'])} · main signals: "
         f"{common.md(common.signals_text(c['top_signals']))} · id `{cid}`")
+    chance = c.get("log10_p")
+    if chance is not None and chance == chance:
+        st.markdown(f"A group this size would show this much evidence by chance about "
+                    f"**1 in 10^{-float(chance):.0f}** (corrected for how many groups could have "
+                    "been found).")
+    contrast = (c.get("summary") or {}).get("crowd") or []
+    if contrast:
+        st.markdown("\n".join(f"- {common.md(x['text'])}" for x in contrast))
     _network_section(c, members, key, sound_names)
     links = st.columns(3)
     links[0].page_link("app_pages/export.py", label="Export this cluster",

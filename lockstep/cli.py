@@ -303,7 +303,9 @@ def detect_cmd(incident: str | None, since: str | None, until: str | None, signa
     graph = Graph()
     graph.check()
     click.echo(f"reading posts from {graph.settings.describe()} ...", err=True)
-    job = run_detection(graph, params, incident=incident, since=since_ts, until=until_ts)
+    job = run_detection(graph, params, incident=incident, since=since_ts, until=until_ts,
+                        progress=lambda stage, secs: click.echo(f"  {stage} done in {secs:.1f}s",
+                                                                err=True))
     r = job.result
     st = r.stats
     click.echo(f"detection run {job.run_id}: {st['posts']:,} posts, {st['actions']:,} actions, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,16 +33,21 @@ class DetectionJob:
 
 
 def run_detection(graph: Graph, params: DetectParams, incident: str | None = None,
-                  since: int | None = None, until: int | None = None) -> DetectionJob:
+                  since: int | None = None, until: int | None = None,
+                  progress: Callable[[str, float], None] | None = None) -> DetectionJob:
+    """Read the projection, detect, write the run; ``progress(stage, seconds)`` after each
+    stage (``read_graph``, the stages of :func:`analyses.detect.detect`, ``write_graph``)."""
     t0 = time.monotonic()
     run_id = new_run_id("detect")
     t = time.monotonic()
     posts = q.posts_frame(graph, incident=incident, since=since, until=until)
     read_s = time.monotonic() - t
+    if progress is not None:
+        progress("read_graph", read_s)
     accounts = q.accounts_frame(graph, sorted(posts["account_id"].unique().tolist())) \
         if not posts.empty else pd.DataFrame(columns=["account_id", "username", "created_ts"])
     reposts = q.reposts_frame(graph, incident=incident)
-    result = detect(posts, accounts, params, reposts=reposts)
+    result = detect(posts, accounts, params, reposts=reposts, progress=progress)
     result.timings["read_graph"] = round(read_s, 3)
     t = time.monotonic()
     clusters, members = _result_rows(run_id, result, accounts)

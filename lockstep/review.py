@@ -431,6 +431,14 @@ def _evidence(doc: Doc, graph: Graph, detailed: list[dict[str, Any]]) -> None:
         doc.p(("Most central members: ", "b"),
               (", ".join("@" + str(u) for u in members["username"].head(12))
                + (f" and {len(members) - 12} more" if len(members) > 12 else ""), None))
+        if c.get("log10_p") is not None:
+            doc.p(("By chance: ", "b"), (f"a group this size would show this much evidence about "
+                                         f"1 in 10^{-float(c['log10_p']):.0f} times (corrected "
+                                         "for how many groups could have been found).", None))
+        contrast = (c.get("summary") or {}).get("crowd") or []
+        if contrast:
+            doc.p(("How it differs from the crowd:", "b"))
+            doc.ul([x["text"] for x in contrast])
         for e in c["edges"][:EVIDENCE_PAIRS]:
             a, b = names.get(e["a"], e["a"]), names.get(e["b"], e["b"])
             doc.p((f"@{a} and @{b}", "b"),
