@@ -73,7 +73,8 @@ def generate(world: str, seed: int, videos: int, fmt: str, out: Path) -> None:
         return
     if world == "generator":
         from samples import generate_incident
-        generate_incident(out, seed=seed, scale=videos / 10_000, fmt=fmt)
+        generate_incident(out, seed=seed, scale=videos / 10_000,
+                          fmt="research_api" if fmt == "tiktok-api" else fmt)
     else:
         from bench.heldout_world import generate_world
         generate_world(out, seed=seed, videos=videos, fmt=fmt)
