@@ -84,7 +84,8 @@ def frames(incident: Path) -> Path:
     cache = incident / "frames"
     if not (cache / "reposts.pkl").exists():
         from ingest.frames import frames_from_files
-        f = frames_from_files([p for p in incident.iterdir() if p.name != "frames"])
+        f = frames_from_files([p for p in incident.iterdir()
+                               if p.name not in ("frames", "ground_truth.json")])
         cache.mkdir(exist_ok=True)
         f.posts.to_pickle(cache / "posts.pkl")
         f.accounts.to_pickle(cache / "accounts.pkl")
