@@ -95,5 +95,7 @@ def crowd_embedded(contrast: list[dict[str, Any]], min_exclusivity: float = 0.5)
     ``min_exclusivity`` of those who acted then."""
     if not contrast:
         return False
-    repeated = [c for c in contrast if c["occasions"] >= 2] or contrast  # one moment decides nothing
+    repeated = [c for c in contrast if c["occasions"] >= 2]
+    if not repeated:  # one moment decides nothing (its "others" may be the rest of the cell)
+        return False
     return max(c["exclusivity"] for c in repeated) < min_exclusivity
