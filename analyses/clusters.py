@@ -282,6 +282,64 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
         members = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(members) >= min_size:
             out.append((members, lp))
+    return _merge_co_bursting(found, out, threshold, n_accounts, min(mean_degree, burst_degree),
+                              n_significant, log_alpha)
+
+
+def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float]],
+                       threshold: float, n_accounts: int, degree: float, n_significant: int,
+                       log_alpha: float, min_occasions: int = 6
+                       ) -> list[tuple[list[str], float]]:
+    """Burst groups that burst *together* (members of both in the same significant bursts) on
+    ``min_occasions`` separate occasions are one group when the union passes the group test at
+    least as strongly as either part: a partitioner cuts a large, sparse cell, whose every wave
+    is a different handful of members, into pieces that each still burst."""
+    if len(groups) < 2:
+        return groups
+    code = {a: i for i, a in enumerate(found.account_ids.tolist())}
+    group_of = np.full(len(found.account_ids), -1, dtype=np.int64)
+    for gi, (members, _) in enumerate(groups):
+        group_of[[code[a] for a in members]] = gi
+    sig = found.table[found.table["evidence"] >= threshold]
+    sel = np.isin(found.burst, sig["burst"].to_numpy()) & (group_of[found.account] >= 0)
+    rows = pd.DataFrame({"burst": found.burst[sel], "g": group_of[found.account[sel]]})
+    rows = rows.drop_duplicates()
+    multi = rows[rows.groupby("burst")["g"].transform("size") >= 2]
+    if multi.empty:
+        return groups
+    start = sig.set_index("burst")["start"]
+    bursts_used = np.unique(multi["burst"].to_numpy())
+    occ = pd.Series(bursts._occasions(start.loc[bursts_used].to_numpy(), 3600, 600),
+                    index=bursts_used)
+    pairs = multi.merge(multi, on="burst")
+    pairs = pairs[pairs["g_x"] < pairs["g_y"]]
+    shared = (pairs.assign(occasion=occ.loc[pairs["burst"]].to_numpy())
+              .groupby(["g_x", "g_y"])["occasion"].nunique())
+    parent = list(range(len(groups)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (a, b), k in shared.items():
+        if k >= min_occasions:
+            parent[root(int(a))] = root(int(b))
+    sets: dict[int, list[int]] = {}
+    for gi in range(len(groups)):
+        sets.setdefault(root(gi), []).append(gi)
+    out = []
+    for parts in sets.values():
+        if len(parts) > 1:
+            union = sorted({a for gi in parts for a in groups[gi][0]})
+            codes = np.array(sorted(code[a] for a in union), dtype=np.int64)
+            lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts, degree,
+                                                       n_significant=n_significant)
+            if lp <= log_alpha and lp <= min(groups[gi][1] for gi in parts):
+                out.append((sorted(found.account_ids[a] for a in occasions), lp))
+                continue
+        out.extend(groups[gi] for gi in parts)
     return out
 
 

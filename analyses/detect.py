@@ -221,8 +221,11 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     _add_crowd_contrast(clusters, evidence, cluster_of, fused.actions,
                         300 if 300 in fusion.windows else fusion.time_window,
                         fused.bursts, fused.objects)
-    # A group that is only ever a small part of bigger crowds is part of the crowd.
-    embedded = clusters["summary"].map(lambda s: crowd_embedded(s.get("crowd", [])))
+    # A group that is only ever a small part of bigger crowds, or a weak group sharing its
+    # moments with many others, is part of the crowd.
+    embedded = pd.Series([crowd_embedded(s.get("crowd", []), lp, n) for s, lp, n in zip(
+        clusters["summary"], clusters["log10_p"], clusters["size"], strict=True)],
+        index=clusters.index, dtype=bool)
     stats["crowd_embedded_clusters"] = int(embedded.sum())
     if embedded.any():
         clusters, members = _renumber(clusters[~embedded.to_numpy()], members)

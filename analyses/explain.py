@@ -89,13 +89,32 @@ def crowd_contrast(actions: pd.DataFrame, members: list[str], evidence: pd.DataF
     return out
 
 
-def crowd_embedded(contrast: list[dict[str, Any]], min_exclusivity: float = 0.5) -> bool:
-    """Whether a cluster is only ever a small part of larger crowds: on none of its main
-    objects shared on two occasions or more do its members make up at least
-    ``min_exclusivity`` of those who acted then."""
-    if not contrast:
-        return False
+def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
+                   size: int | None = None, min_exclusivity: float = 0.5,
+                   shared_exclusivity: float = 0.8, min_evidence_per_member: float = 0.5
+                   ) -> bool:
+    """Whether a cluster is part of the crowd it meets in rather than a cell inside it.
+
+    On its main objects shared on two occasions or more (one moment decides nothing):
+
+    * its members never make up ``min_exclusivity`` of those who acted then: it is only ever a
+      small part of larger crowds; or
+    * they never make up ``shared_exclusivity`` of them and the group is barely beyond chance
+      for its size: less than ``min_evidence_per_member`` orders of magnitude (``log10_p``,
+      scan-corrected) per member. A crowd with a common cause (a match, a show) makes every
+      pair of its regulars slightly dependent, and a large group of them adds up to a
+      significant total; a cell's members each bring strong evidence.
+
+    >>> shared = [{"occasions": 4, "exclusivity": 0.64}]
+    >>> crowd_embedded(shared, log10_p=-15.6, size=93), crowd_embedded(shared, -60.0, 24)
+    (True, False)
+    """
     repeated = [c for c in contrast if c["occasions"] >= 2]
-    if not repeated:  # one moment decides nothing (its "others" may be the rest of the cell)
+    if not repeated:  # its "others" may be the rest of the cell
         return False
-    return max(c["exclusivity"] for c in repeated) < min_exclusivity
+    best = max(c["exclusivity"] for c in repeated)
+    if best < min_exclusivity:
+        return True
+    weak = (log10_p is not None and size
+            and -log10_p / size < min_evidence_per_member)
+    return bool(best < shared_exclusivity and weak)

@@ -15,6 +15,9 @@ occasions than strangers with their activity would, given the crowds they met in
    ``min_event_strength`` are not meetings. Actions inside a crowd of more than
    ``max_crowd_factor`` times the public crowd size (:mod:`analyses.crowds`) pair with nobody:
    such a crowd is public, a meeting in it proves nothing, and its pairs would cost the most.
+   A post with an action in a public *moment* (a crowd that is public within
+   ``moment_window``, 5 minutes: a goal on TV, a countdown) is in that moment with everything
+   it carries: the chant its regulars sing and the cheers they copy are the moment's.
 2. **Explained meetings.** Two posts that react to the same visible post (fans of a creator),
    or that name each other's authors (friends filming together), are shown but not counted
    (:mod:`analyses.cues`).
@@ -84,6 +87,7 @@ class FusionParams:
     crowd_sharpness: float = 12.0
     cue_horizon: int = 21_600
     publication_window: int = 3600
+    moment_window: int = 300
     alpha: float = 0.01
     min_occasions: int = 2
     min_burst_accounts: int = 3
@@ -328,6 +332,17 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     # An action in a public crowd meets nobody: a meeting there is expected (its chance is the
     # crowd's own share) and proves nothing, and its pairs are the costliest of all.
     private = public < 0.5
+    if p.moment_window:
+        # A public *moment*: hundreds on one object within minutes (a goal on TV, a countdown).
+        # A post in it is in that moment with everything it carries: the chant everyone sings
+        # and the words everyone shouts are the moment's, not a plan's. (A background tag busy
+        # over half an hour, #fyp, is no moment: its minutes are not crowded.)
+        moment = crowds.publicness(crowds.others_in_window(c.obj, c.acc, c.t, p.moment_window),
+                                   c.n_accounts, p.crowd_scale, p.crowd_sharpness) >= 0.5
+        in_moment = np.zeros(len(c.post_ids), dtype=bool)
+        in_moment[c.post[moment]] = True
+        stats["moment_actions"] = int((private & in_moment[c.post]).sum())
+        private &= ~in_moment[c.post]
     stats["public_actions"] = int((~private).sum())
     # A link is published once: the outlets (or accounts) that share it within the first hour
     # of its first appearance react to its publication, a public cue, and so do the other

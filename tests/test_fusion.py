@@ -108,6 +108,67 @@ def test_televised_moments_twice_a_match_and_next_match_day_are_not_coordination
     assert _flagged(s.frame()) == cell
 
 
+def test_the_chant_and_cheers_of_a_public_moment_are_the_moments() -> None:
+    # 1,000 viewers, 40% of them post #goal within two minutes of each goal (a public crowd);
+    # 60 regulars among them post every goal with the club's chant and one of three cheers:
+    # a sub-crowd too small to be public on its own. The chant belongs to the moment.
+    s = Scene(5)
+    s.organic(3000, posts=2)
+    viewers = [f"viewer{i}" for i in range(1000)]
+    regulars = [f"ultra{i}" for i in range(60)]
+    cheers = ["GET IN", "WHAT A GOAL", "WE ARE GOING UP"]
+    for day in (1, 3, 5, 7):
+        for minute in (20, 75):
+            t_goal = T0 + day * DAY + (17 + day % 3) * 3600 + minute * 60
+            for acc in viewers:
+                if s.rng.random() < 0.4:
+                    s.add(acc, t_goal + s.rng.integers(0, 120), f"GOAL {s.rng.integers(1e9)}",
+                          ["goal", "cupfinal"])
+            for acc in regulars:
+                if s.rng.random() < 0.8:
+                    s.add(acc, t_goal + s.rng.integers(0, 120), str(s.rng.choice(cheers)),
+                          ["goal", "cupfinal"], "s-chant")
+    cell = s.cell("c", 6, waves=6)
+    assert _flagged(s.frame()) == cell
+    # without the moment, the regulars' chant looks like a plan
+    assert _flagged(s.frame(), moment_window=0) - cell == set(regulars)
+
+
+def test_pieces_of_a_cell_that_burst_together_are_one_group() -> None:
+    # 20 accounts, 8 waves on one tag a day apart (at different hours): each wave is 5 of group
+    # A and 5 of group B within half a minute. A partitioner may cut A from B; they burst
+    # together on every occasion, so they are one group. C bursts on its own tag, elsewhere.
+    from analyses import bursts
+    from analyses.clusters import _merge_co_bursting
+    rng = np.random.default_rng(4)
+    obj, acc, t = [], [], []
+    for w in range(8):
+        t0 = T0 + w * DAY + w * 2_700
+        for a in list(rng.choice(10, 5, replace=False)) + list(10 + rng.choice(10, 5, replace=False)):
+            obj.append(0), acc.append(int(a)), t.append(t0 + int(rng.integers(0, 30)))
+        for a in rng.choice(10, 6, replace=False):
+            obj.append(1), acc.append(20 + int(a)), t.append(t0 + 9_000 + int(rng.integers(0, 30)))
+    found = bursts.find_bursts(np.array(obj), np.array(acc), np.array(t), (60,), 43_200,
+                               account_ids=np.array([f"a{i}" for i in range(30)]))
+    names = lambda r: sorted(f"a{i}" for i in r)  # noqa: E731
+    parts = [(names(range(10)), -20.0), (names(range(10, 20)), -20.0),
+             (names(range(20, 30)), -20.0)]
+    merged = _merge_co_bursting(found, parts, threshold=0.0, n_accounts=1_000, degree=5.0,
+                                n_significant=len(found.table), log_alpha=math.log(0.01))
+    assert sorted(sorted(m) for m, _ in merged) == [names(range(20)), names(range(20, 30))]
+    assert min(lp for m, lp in merged if len(m) == 20) < -20.0
+
+
+def test_a_weak_group_sharing_its_moments_is_part_of_the_crowd() -> None:
+    from analyses.explain import crowd_embedded
+    shared = [{"occasions": 4, "exclusivity": 0.64}, {"occasions": 1, "exclusivity": 1.0}]
+    assert crowd_embedded(shared, log10_p=-15.6, size=93)      # 93 regulars of a TV show
+    assert not crowd_embedded(shared, log10_p=-3559.0, size=24)  # a cell with a pile-on
+    assert not crowd_embedded([{"occasions": 9, "exclusivity": 0.95}], -5.0, 40)  # its own crowd
+    assert crowd_embedded([{"occasions": 5, "exclusivity": 0.2}], -900.0, 10)  # a small part
+    assert not crowd_embedded([{"occasions": 1, "exclusivity": 0.4}], -57.0, 4)  # one moment
+
+
 def test_a_daily_clock_is_one_occasion() -> None:
     # 12 accounts in one small time zone post #1111 at 11:11 local every day: they meet daily,
     # at the same time of day.
