@@ -149,15 +149,8 @@ def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float,
             cross[key] = cross.get(key, 0.0) + d["omega"]
     if not cross:
         return cores
-    parent = list(range(len(cores)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     correction = math.log(len(cross))
+    links = []
     for (ia, ib), total in sorted(cross.items()):
         if met is None:
             n_pairs = len(cores[ia]) * len(cores[ib])
@@ -165,11 +158,26 @@ def _merge_linked(g: nx.Graph, cores: list[list[str]], log_alpha: float,
             codes = met.codes(cores[ib])
             n_pairs = sum(met.count_in(n, codes) for n in cores[ia])
         if groups.gamma_log_sf(total, n_pairs) + correction <= log_alpha:
-            parent[find(ia)] = find(ib)
-    merged: dict[int, list[str]] = {}
-    for i, core in enumerate(cores):
-        merged.setdefault(find(i), []).extend(core)
-    return [sorted(m) for m in merged.values()]
+            links.append((ia, ib))
+    return [sorted(a for i in part for a in cores[i]) for part in _joined(len(cores), links)]
+
+
+def _joined(n: int, links: list[tuple[int, int]]) -> list[list[int]]:
+    """The items ``0..n-1`` joined by ``links`` (union-find), each part in order of its items."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in links:
+        parent[find(a)] = find(b)
+    parts: dict[int, list[int]] = {}
+    for i in range(n):
+        parts.setdefault(find(i), []).append(i)
+    return list(parts.values())
 
 
 def find_clusters(
@@ -315,22 +323,9 @@ def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float
     pairs = pairs[pairs["g_x"] < pairs["g_y"]]
     shared = (pairs.assign(occasion=occ.loc[pairs["burst"]].to_numpy())
               .groupby(["g_x", "g_y"])["occasion"].nunique())
-    parent = list(range(len(groups)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (a, b), k in shared.items():
-        if k >= min_occasions:
-            parent[root(int(a))] = root(int(b))
-    sets: dict[int, list[int]] = {}
-    for gi in range(len(groups)):
-        sets.setdefault(root(gi), []).append(gi)
     out = []
-    for parts in sets.values():
+    for parts in _joined(len(groups), [(int(a), int(b)) for (a, b), k in shared.items()
+                                       if k >= min_occasions]):
         if len(parts) > 1:
             union = sorted({a for gi in parts for a in groups[gi][0]})
             codes = np.array(sorted(code[a] for a in union), dtype=np.int64)
