@@ -63,6 +63,7 @@ GRID: list[tuple[str, int, int, str, str]] = [
     ("generator", 101, 100_000, "tiktok-api", "seen once"),
     ("generator", 102, 100_000, "tiktok-api", "seen once"),
     ("generator", 104, 100_000, "tiktok-api", "yes"),
+    ("generator", 5, 1_000_000, "tiktok-api", "no"),  # the incident of the issues (#10, #11)
     ("generator", 101, 1_000_000, "tiktok-api", "seen once"),
     ("heldout", 1, 10_000, "tiktok-api", "no"),
     ("heldout", 11, 10_000, "tiktok-api", "seen once"),
@@ -118,18 +119,28 @@ def previous_release(work: Path) -> Path:
 
 
 # Methods whose code is fixed (the previous release, the baseline): with --reuse their cached
-# results are read again instead of re-run. This checkout's detector always runs.
+# results are read again instead of re-run.
 FIXED_METHODS = ("previous", "coortweet")
 
 
-def run_method(method: str, cache: Path, work: Path, reuse: bool = False) -> dict[str, Any]:
+def run_method(method: str, cache: Path, work: Path, reuse: tuple[str, ...] = ()
+               ) -> dict[str, Any]:
     out = cache / f"result-{method}.json"
-    if reuse and method in FIXED_METHODS and out.exists():
+    if method in reuse and out.exists():
         return json.loads(out.read_text())
     cmd = [sys.executable, str(ROOT / "bench" / "detect_runner.py"), method, str(cache), str(out)]
     if method == "previous":
         cmd.append(str(previous_release(work)))
-    subprocess.run(cmd, check=True)
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd)
+    if done.returncode:
+        # A method that cannot finish (the kernel kills it for memory) is a result too: it is
+        # reported as failed, and the grid goes on.
+        why = "killed (out of memory)" if done.returncode == -9 else f"exit {done.returncode}"
+        failed = {"failed": why, "seconds": time.perf_counter() - t0, "found": {},
+                  "peak_rss_mb": float("nan")}
+        out.write_text(json.dumps(failed))
+        return failed
     return json.loads(out.read_text())
 
 
@@ -160,12 +171,14 @@ def main() -> None:
                     help="where incidents and frames are cached (deterministic, reused)")
     ap.add_argument("--sizes", default=None, help="only these sizes (videos, comma-separated)")
     ap.add_argument("--worlds", default="generator,heldout")
+    ap.add_argument("--rows", default=None,
+                    help="only these incidents, as world-seed-videos (comma-separated)")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--quick", action="store_true", help="one small held-out incident per world")
     ap.add_argument("--json", type=Path, default=None, help="write every figure here too")
-    ap.add_argument("--reuse", action="store_true",
-                    help="reuse cached results of " + " and ".join(FIXED_METHODS)
-                    + " (their code does not change); lockstep always runs")
+    ap.add_argument("--reuse", nargs="?", const=",".join(FIXED_METHODS), default="",
+                    help="reuse the cached results of these methods (default: "
+                    + ",".join(FIXED_METHODS) + ", whose code does not change)")
     ap.add_argument("--from-json", type=Path, nargs="*", default=None,
                     help="only print the report of these result files (merged)")
     args = ap.parse_args()
@@ -177,8 +190,11 @@ def main() -> None:
     worlds = set(args.worlds.split(","))
     methods = [m for m in args.methods.split(",") if m]
     rows = []
+    only = set(args.rows.split(",")) if args.rows else None
     for world, seed, videos, fmt, held in grid:
         if world not in worlds or (sizes and videos not in sizes):
+            continue
+        if only and f"{world}-{seed}-{videos}" not in only:
             continue
         inc = args.work / f"{world}-{seed}-{videos}-{fmt}"
         t0 = time.perf_counter()
@@ -188,7 +204,14 @@ def main() -> None:
         print(f"{world} seed {seed} {videos:,} videos ({fmt}) ready in "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
         for method in methods:
-            r = run_method(method, cache, args.work, args.reuse)
+            r = run_method(method, cache, args.work, tuple(args.reuse.split(",")))
+            if r.get("failed"):
+                rows.append({"world": world, "seed": seed, "videos": videos, "fmt": fmt,
+                             "held_out": held, "method": method, "failed": r["failed"],
+                             "seconds": r["seconds"]})
+                print(f"  {method}: {r['failed']} after {r['seconds']:.0f} s", file=sys.stderr,
+                      flush=True)
+                continue
             s = score({k: int(v) for k, v in r["found"].items()}, t)
             s.update(world=world, seed=seed, videos=videos, fmt=fmt, held_out=held, method=method,
                      seconds=r["seconds"], peak_gb=round(r["peak_rss_mb"] / 1024, 2))
@@ -211,9 +234,15 @@ def report(rows: list[dict[str, Any]]) -> None:
           "benign flagged | s | peak GB |")
     print("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
+        if r.get("failed"):
+            print(f"| {r['world']} | {r['seed']} | {r['videos']:,} | {_held(r)} | {r['method']} "
+                  f"| {r['failed']} after {r['seconds']:.0f} s |||||||")
+            continue
         print(f"| {r['world']} | {r['seed']} | {r['videos']:,} | {_held(r)} "
               f"| {r['method']} | {r['precision']:.3f} | {r['recall']:.3f} | {r['f1']:.3f} | "
               f"{r['ari']:.3f} | {r['benign_share']:.2%} | {r['seconds']:.0f} | {r['peak_gb']} |")
+    failed = [r for r in rows if r.get("failed")]
+    rows = [r for r in rows if not r.get("failed")]
     held = [r for r in rows if _held(r) != "no"]
     for title, key in (("Benign look-alikes flagged (held-out incidents, all sizes)", "benign"),
                        ("Recall per cell tactic (held-out incidents, all sizes)", "tactics")):
@@ -232,6 +261,10 @@ def report(rows: list[dict[str, Any]]) -> None:
                     cells.append(f"{a:,}/{b:,} ({a / max(b, 1):.1%})")
                 print(f"| {world} | {name} | " + " | ".join(cells) + " |")
     print()
+    def pick_failed(label: str) -> list[dict[str, Any]]:
+        return [r for r in failed if _held(r) != "no"
+                and (label == "held-out incidents" or _held(r) == "yes")]
+
     for label, pick in (("held-out incidents", held),
                         ("fresh held-out incidents", [r for r in held if _held(r) == "yes"])):
         for m in sorted({r["method"] for r in pick}, key=METHODS.index):
@@ -242,7 +275,10 @@ def report(rows: list[dict[str, Any]]) -> None:
                   f"{statistics.median(r['ari'] for r in mine):.3f}, worst precision "
                   f"{min(r['precision'] for r in mine):.3f}, worst recall "
                   f"{min(r['recall'] for r in mine):.3f}, most benign flagged "
-                  f"{max(r['benign_share'] for r in mine):.2%}")
+                  f"{max(r['benign_share'] for r in mine):.2%}"
+                  + "".join(f"; {r['failed']} on {r['world']} seed {r['seed']} "
+                            f"({r['videos']:,} videos)" for r in failed
+                            if r["method"] == m and r in pick_failed(label)))
 
 
 if __name__ == "__main__":
