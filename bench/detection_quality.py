@@ -183,7 +183,10 @@ def main() -> None:
                     help="only print the report of these result files (merged)")
     args = ap.parse_args()
     if args.from_json:
-        report([r for f in args.from_json for r in json.loads(f.read_text())])
+        order = {(w, s, v): i for i, (w, s, v, _, _) in enumerate(GRID)}
+        saved = [r for f in args.from_json for r in json.loads(f.read_text())]
+        report(sorted(saved, key=lambda r: (order.get((r["world"], r["seed"], r["videos"]),
+                                                      len(order)), METHODS.index(r["method"]))))
         return
     grid = QUICK if args.quick else GRID
     sizes = {int(x) for x in args.sizes.split(",")} if args.sizes else None
