@@ -321,13 +321,23 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     _, per_acc_obj = np.unique(c.obj * (c.acc.max() + 1) + c.acc, return_inverse=True)
     others_total = np.bincount(c.obj)[c.obj] - np.bincount(per_acc_obj)[per_acc_obj]
     denom = np.maximum(others_total, 1).astype(np.float64)
-    share_h = crowds.others_in_window(c.obj, c.acc, c.t, p.rhythm_horizon) / denom
+    counted: dict[int, np.ndarray] = {}
+
+    def crowd_within(h: int) -> np.ndarray:
+        """Others on the same object within ``h`` of each action, counted once per ``h`` (the
+        30-minute crowd is both the occasion scale and a window, 5 minutes the moment and a
+        window)."""
+        if h not in counted:
+            counted[h] = crowds.others_in_window(c.obj, c.acc, c.t, h)
+        return counted[h]
+
+    share_h = crowd_within(p.rhythm_horizon) / denom
     c_pub = crowds.public_crowd_size(c.n_accounts, p.crowd_scale)
     stats["public_crowd_size"] = round(c_pub, 1)
     out: dict[str, Any] = {"rate": {}}
     # Whether a crowd is public is judged on the scale of an occasion, not of the tightest
     # window: a minute inside a stadium's half hour is still inside the stadium.
-    public = crowds.publicness(crowds.others_in_window(c.obj, c.acc, c.t, p.crowd_horizon),
+    public = crowds.publicness(crowd_within(p.crowd_horizon),
                                c.n_accounts, p.crowd_scale, p.crowd_sharpness)
     # An action in a public crowd meets nobody: a meeting there is expected (its chance is the
     # crowd's own share) and proves nothing, and its pairs are the costliest of all.
@@ -337,7 +347,7 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
         # A post in it is in that moment with everything it carries: the chant everyone sings
         # and the words everyone shouts are the moment's, not a plan's. (A background tag busy
         # over half an hour, #fyp, is no moment: its minutes are not crowded.)
-        moment = crowds.publicness(crowds.others_in_window(c.obj, c.acc, c.t, p.moment_window),
+        moment = crowds.publicness(crowd_within(p.moment_window),
                                    c.n_accounts, p.crowd_scale, p.crowd_sharpness) >= 0.5
         in_moment = np.zeros(len(c.post_ids), dtype=bool)
         in_moment[c.post[moment]] = True
@@ -367,7 +377,7 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     private &= ~published  # no chance rate: a meeting on a published object is not counted
     out["private"] = private
     for w in p.windows:
-        crowd = crowds.others_in_window(c.obj, c.acc, c.t, w)
+        crowd = crowd_within(w)
         # Only the nearest max_partners on each side are paired (see _meetings): in a crowd of
         # c, a given pair that meets is looked at with probability about 2 max_partners / c.
         looked_at = np.minimum(1.0, 2.0 * p.max_partners / np.maximum(crowd, 1))
