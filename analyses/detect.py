@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analyses.actions import SIGNALS, action_table, credits
@@ -101,18 +102,35 @@ def _open_ties(posts: pd.DataFrame) -> pd.DataFrame:
     return ties[ties["credit"].isna()][["a", "b"]].drop_duplicates()
 
 
+def _codes_in(col: pd.Series, nodes: pd.Index) -> np.ndarray:
+    """Position of each account in ``nodes`` (-1 if absent); a categorical column (the fusion's
+    account codes) is looked up once per category."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        lookup = nodes.get_indexer(col.cat.categories.astype(str))
+        codes = col.cat.codes.to_numpy()
+        return np.where(codes >= 0, lookup[codes], -1)
+    return nodes.get_indexer(col.astype(str))
+
+
 def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
     """Pairs that met at least once (in time or in repost lists), among the accounts with
-    evidence: the terms of the group tests."""
+    evidence: the terms of the group tests. Matched as integer codes: at a million videos
+    there are millions of them."""
     if not met or edges.empty:
         return None
-    nodes = set(edges["account_id"]) | set(edges["account_id_y"])
-    both = pd.concat(met, ignore_index=True).astype(str)
-    both = both[both["a"].isin(nodes) & both["b"].isin(nodes)]
-    lo = both.min(axis=1)
-    hi = both.max(axis=1)
-    both = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates()
-    return MetPairs(both["a"], both["b"])
+    nodes = pd.Index(pd.unique(pd.concat([edges["account_id"], edges["account_id_y"]],
+                                         ignore_index=True).astype(str)))
+    n = len(nodes)
+    keys = []
+    for m in met:
+        if m.empty:
+            continue
+        ca, cb = _codes_in(m["a"], nodes), _codes_in(m["b"], nodes)
+        ok = (ca >= 0) & (cb >= 0)
+        ca, cb = ca[ok].astype(np.int64), cb[ok].astype(np.int64)
+        keys.append(np.minimum(ca, cb) * n + np.maximum(ca, cb))
+    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    return MetPairs.from_codes(key // n, key % n, np.asarray(nodes, dtype=object))
 
 
 def _burst_rows(found: Bursts, objects: pd.Index, cluster_of: dict[str, int]) -> pd.DataFrame:

@@ -502,7 +502,10 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     # the group tests (analyses.groups).
     nodes = np.unique(np.concatenate([pa_all[keep], pb_all[keep]]))
     inside = np.isin(pa_all, nodes) & np.isin(pb_all, nodes)
-    met = pd.DataFrame({"a": c.account_ids[pa_all[inside]], "b": c.account_ids[pb_all[inside]]})
+    # account codes, not text: at a million videos these are millions of pairs
+    ids = pd.Index(c.account_ids)
+    met = pd.DataFrame({"a": pd.Categorical.from_codes(pa_all[inside], categories=ids),
+                        "b": pd.Categorical.from_codes(pb_all[inside], categories=ids)})
     # Events of the kept pairs at each pair's best window.
     kept_window = best[keep] // n_l
     parts = []

@@ -36,8 +36,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln
-from scipy.stats import gamma
+from scipy.special import gammaincc, gammaln
 
 
 class MetPairs:
@@ -51,6 +50,14 @@ class MetPairs:
         a, b = np.asarray(list(a), dtype=object), np.asarray(list(b), dtype=object)
         codes, ids = pd.factorize(np.concatenate([a, b]))
         self._build(codes[:len(a)], codes[len(a):], np.asarray(ids, dtype=object))
+
+    @classmethod
+    def from_codes(cls, ca: np.ndarray, cb: np.ndarray, ids: np.ndarray) -> MetPairs:
+        """From pairs already coded as positions in ``ids`` (no string work)."""
+        out = cls.__new__(cls)
+        out._build(np.asarray(ca, dtype=np.int64), np.asarray(cb, dtype=np.int64),
+                   np.asarray(ids, dtype=object))
+        return out
 
     def _build(self, ca: np.ndarray, cb: np.ndarray, ids: np.ndarray) -> None:
         self.ids = ids
@@ -87,16 +94,27 @@ def log_multiplicity(s: int, n_accounts: int, mean_degree: float) -> float:
     return float(min(subsets, trees))
 
 
+def _log_upper_gamma(x: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """ln Q(a, x), the regularised upper incomplete gamma function (``gamma.logsf(x, a)``
+    without scipy.stats' per-call overhead), with the leading term of its asymptotic series
+    where it underflows (``x > a``)."""
+    x = np.asarray(x, dtype=np.float64)
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        value = np.log(gammaincc(a, x))
+    bad = np.isinf(value) & (x > a)
+    if bad.any():
+        ab, xb = a[bad], x[bad]
+        value[bad] = (ab - 1) * np.log(xb) - xb - gammaln(ab) - np.log(1 - (ab - 1) / xb)
+    return value
+
+
 def gamma_log_sf(total: float, n_terms: float) -> float:
     """ln P(Gamma(n_terms, 1) >= total), finite far into the tail (where scipy underflows, the
     leading term of the asymptotic series of the upper incomplete gamma function is used)."""
     if n_terms <= 0:
         return 0.0
-    value = float(gamma.logsf(total, n_terms))
-    if math.isinf(value) and total > n_terms:
-        a, x = n_terms, total
-        value = (a - 1) * math.log(x) - x - float(gammaln(a)) - math.log(1 - (a - 1) / x)
-    return min(value, 0.0)
+    return min(float(_log_upper_gamma(np.array([total]), np.array([n_terms]))[0]), 0.0)
 
 
 def group_log_p(evidence: float, size: int, n_accounts: int, mean_degree: float,
@@ -136,12 +154,7 @@ def _terms(members: set[str], met: MetPairs | None) -> dict[str, int]:
 
 def _member_log_p_many(evidence: np.ndarray, terms: np.ndarray, candidates: int) -> np.ndarray:
     """:func:`member_log_p` for many members at once (one vectorised tail)."""
-    terms = np.maximum(terms, 1).astype(np.float64)
-    value = gamma.logsf(evidence, terms)
-    bad = np.isinf(value) & (evidence > terms)
-    if bad.any():  # far tail: the asymptotic term, as in gamma_log_sf
-        a, x = terms[bad], evidence[bad]
-        value[bad] = (a - 1) * np.log(x) - x - gammaln(a) - np.log(1 - (a - 1) / x)
+    value = _log_upper_gamma(evidence, np.maximum(terms, 1))
     return np.minimum(np.minimum(value, 0.0) + math.log(max(candidates, 1)), 0.0)
 
 
@@ -159,24 +172,35 @@ def peel(g: nx.Graph, nodes: Iterable[str], log_alpha: float, min_size: int = 3,
     terms = np.array([t[n] for n in members], dtype=np.float64)
     alive = np.ones(len(members), dtype=bool)
     n_candidates = candidates(g, set(members))
+    member_lp = _member_log_p_many(strength, terms, n_candidates)
     while alive.sum() >= min_size:
-        lp = np.where(alive, _member_log_p_many(strength, terms, n_candidates), -np.inf)
+        lp = np.where(alive, member_lp, -np.inf)
         weakest = int(np.argmax(lp))  # ties: the first in name order
         if lp[weakest] <= log_alpha:
             return [n for n, a in zip(members, alive, strict=True) if a]
         alive[weakest] = False
         gone = members[weakest]
+        touched = []
         for m, d in g[gone].items():
             j = index.get(m)
             if j is not None and alive[j]:
                 strength[j] -= d[weight]
+                touched.append(j)
         if met is None:
             terms[alive] -= 1
+            touched = np.flatnonzero(alive)
         else:
             for c in met.partners(gone):
                 j = index.get(met.ids[c])
                 if j is not None and alive[j]:
                     terms[j] -= 1
+                    touched.append(j)
+        # only the removed member's partners changed: a large community is peeled in O(edges)
+        # tail evaluations, not O(members²)
+        touched = np.unique(np.asarray(touched, dtype=np.int64))
+        if len(touched):
+            member_lp[touched] = _member_log_p_many(strength[touched], terms[touched],
+                                                    n_candidates)
     return []
 
 
