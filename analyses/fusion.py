@@ -404,7 +404,8 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     swap = pa > pb
     pa, pb = np.where(swap, pb, pa), np.where(swap, pa, pb)
     n_post = len(c.post_ids)
-    ev_key, ev_of = np.unique(pa * n_post + pb, return_inverse=True)
+    ev_key, ev_of = _sorted_codes(pa * n_post + pb)
+    del pa, pb, swap
     epa, epb = ev_key // n_post, ev_key % n_post
     # Strength: per event and type, the best object's idf plus a quarter of the others'.
     n_types = len(c.types)
@@ -412,14 +413,16 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     # an object counts only when neither side's action on it is explained (a published link,
     # a clock's minute)
     idf, typ = np.minimum(rates["idf"][ra], rates["idf"][rb]), c.typ[ra]
-    top = pd.Series(idf).groupby([ev_of, typ], sort=False).max()
-    ev_t, typ_t = (top.index.get_level_values(i).to_numpy() for i in (0, 1))
+    # per (event, type), in order of first appearance: the best object's idf
+    et_code, et_key = pd.factorize(ev_of * n_types + typ)
+    top = np.full(len(et_key), -np.inf)
+    np.maximum.at(top, et_code, idf)
+    del et_code
+    ev_t, typ_t = et_key // n_types, et_key % n_types
     strength = 0.25 * np.bincount(ev_of, weights=weights[typ] * idf, minlength=len(ev_key))
-    strength += 0.75 * np.bincount(ev_t, weights=weights[typ_t] * top.to_numpy(),
-                                   minlength=len(ev_key))
-    types = np.zeros(len(ev_key), dtype=np.int64)
-    for j in range(n_types):  # a bit per signal type the event involved
-        types[np.unique(ev_t[typ_t == j])] |= 1 << j
+    strength += 0.75 * np.bincount(ev_t, weights=weights[typ_t] * top, minlength=len(ev_key))
+    types = np.zeros(len(ev_key), dtype=np.int64)  # a bit per signal type the event involved
+    np.bitwise_or.at(types, ev_t, np.left_shift(1, typ_t))
     mp, ma = c.tags()
     both_published = np.zeros(len(ev_key), dtype=bool)
     both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
@@ -439,6 +442,17 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
         "t": np.minimum(c.post_t[epa], c.post_t[epb]),
         "dt": np.abs(c.post_t[epa] - c.post_t[epb]), "strength": strength, "types": types,
     }
+
+
+def _sorted_codes(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` by hashing: only the distinct keys are sorted
+    (tens of millions of co-actions, far fewer events)."""
+    codes, uniques = pd.factorize(key)
+    uniques = np.asarray(uniques)
+    order = np.argsort(uniques)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[order] = np.arange(len(uniques))
+    return uniques[order], rank[codes]
 
 
 def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
