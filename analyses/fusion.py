@@ -39,8 +39,9 @@ Parameters are in :class:`FusionParams`; every field is recorded with the result
 ...     "account_id": ["a", "b"] * 4 + ["c", "d"], "object_type": "hashtag",
 ...     "object_id": ["camp"] * 8 + ["other", "other"],
 ...     "content_id": [f"p{i}" for i in range(10)],
-...     "timestamp": [0, 20, 86_000, 86_030, 200_000, 200_010, 400_000, 400_040, 5, 500_000]})
->>> edges, _ = fuse(acts, FusionParams(min_participation=1, min_event_strength=0.0))
+...     "timestamp": [0, 20, 100_000, 100_030, 200_000, 200_010, 400_000, 400_040, 5, 500_000]})
+>>> edges, _ = fuse(acts, FusionParams(min_participation=1, min_event_strength=0.0,
+...                                   min_object_strength=0.0))
 >>> edges[["account_id", "account_id_y", "waves"]].to_dict("records")
 [{'account_id': 'a', 'account_id_y': 'b', 'waves': 4}]
 """
@@ -462,7 +463,13 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     ``p <= max_edge_p`` become the edges of the evidence graph."""
     n_acc = len(c.account_ids)
     keys = [m["a"] * n_acc + m["b"] for m in per_window]
-    pair_keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    if keys:
+        pair_keys, codes = _sorted_codes(np.concatenate(keys))
+        bounds = np.cumsum([0] + [len(x) for x in keys])
+        idx_of = [codes[bounds[i]:bounds[i + 1]] for i in range(len(keys))]
+        del codes
+    else:
+        pair_keys, idx_of = np.zeros(0, dtype=np.int64), []
     m_family = len(pair_keys)
     stats["candidate_pairs"] = int(m_family)
     if not m_family:
@@ -473,33 +480,46 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
                              | {lv for lv in p.strength_levels if lv > p.min_event_strength}))
     n_w, n_l = len(p.windows), len(levels)
     n_tests = n_w * n_l
-    k = np.zeros((n_tests, m_family), dtype=np.int64)
-    log_p = np.zeros((n_tests, m_family))       # log10 P(K >= k), unconditional
-    log_pc = np.zeros((n_tests, m_family))      # log10 P(K >= k | K >= 1)
+    # occasions per test and pair (int32: millions of pairs at a million videos)
+    k_all = np.zeros((n_tests, m_family), dtype=np.int32)
     pa_all, pb_all = pair_keys // n_acc, pair_keys % n_acc
     type_weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
     for i, m in enumerate(per_window):
-        idx = np.searchsorted(pair_keys, keys[i])
+        # sorted by pair and time once; each strength level is a subsequence of that order
+        order = np.lexsort((m["t"], idx_of[i]))
+        idx_s, t_s, s_s = idx_of[i][order], m["t"][order], m["strength"][order]
         for li, level in enumerate(levels):
-            sel = m["strength"] >= level
-            k[i * n_l + li] = count_occasions(idx[sel], m["t"][sel], p.occasion_gap, p.clock_period,
-                                              p.clock_tolerance, n_pairs=m_family)
-    # Chance is only needed where a pair met more than once: one meeting is no evidence.
+            sel = s_s >= level
+            k_all[i * n_l + li] = count_occasions(idx_s[sel], t_s[sel], p.occasion_gap,
+                                                  p.clock_period, p.clock_tolerance,
+                                                  n_pairs=m_family, presorted=True)
+    del idx_of
+    # Chance is only needed where a pair met more than once: one meeting is no evidence (a pair
+    # that never met twice has p = 1 in every test, so it is never kept).
     rate_rows = np.stack([rates["rate"][w] for w in p.windows])
-    again = np.flatnonzero(k.max(axis=0) >= (1 if p.keep_pair_table == "all" else p.min_occasions))
-    lam = np.full((n_tests, m_family), np.nan)
-    lam[:, again] = chance.expected_meetings(
+    again = np.flatnonzero(k_all.max(axis=0)
+                           >= (1 if p.keep_pair_table == "all" else p.min_occasions))
+    k = k_all[:, again].astype(np.int64)
+    lam = chance.expected_meetings(
         rates["index"], pa_all[again], pb_all[again], c.post, c.typ, rates["idf"], type_weight,
         rate_rows, levels).reshape(len(again), n_tests).T
-    hit = (k >= 1) & ~np.isnan(lam)
+    log_p = np.zeros((n_tests, len(again)))       # log10 P(K >= k), unconditional
+    log_pc = np.zeros((n_tests, len(again)))      # log10 P(K >= k | K >= 1)
+    hit = k >= 1
     log_p[hit] = chance.log10_poisson_tail(k[hit], lam[hit])
     log_pc[hit] = chance.log10_conditional_poisson_p(k[hit], lam[hit])
-    best = np.argmin(log_pc, axis=0)
-    cols = np.arange(m_family)
     bonferroni = np.log10(n_tests)
-    log_p_best = np.minimum(log_p[best, cols] + bonferroni, 0.0)
-    log_pc_best = np.minimum(log_pc[best, cols] + bonferroni, 0.0)
-    repeated = k[best, cols] >= p.min_occasions
+    best = np.zeros(m_family, dtype=np.int64)
+    log_p_best = np.zeros(m_family)
+    log_pc_best = np.zeros(m_family)
+    repeated = np.zeros(m_family, dtype=bool)
+    if len(again):
+        cols = np.arange(len(again))
+        b_again = np.argmin(log_pc, axis=0)
+        best[again] = b_again
+        log_p_best[again] = np.minimum(log_p[b_again, cols] + bonferroni, 0.0)
+        log_pc_best[again] = np.minimum(log_pc[b_again, cols] + bonferroni, 0.0)
+        repeated[again] = k[b_again, cols] >= p.min_occasions
     q = np.ones(m_family)
     if repeated.any():
         q[repeated] = chance.benjamini_hochberg(10.0 ** log_pc_best[repeated], m=m_family)
@@ -514,8 +534,10 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
         return _empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), None
     # Which pairs met at least once, among the accounts of the evidence graph: the terms of
     # the group tests (analyses.groups).
-    nodes = np.unique(np.concatenate([pa_all[keep], pb_all[keep]]))
-    inside = np.isin(pa_all, nodes) & np.isin(pb_all, nodes)
+    is_node = np.zeros(n_acc, dtype=bool)
+    is_node[pa_all[keep]] = True
+    is_node[pb_all[keep]] = True
+    inside = is_node[pa_all] & is_node[pb_all]
     # account codes, not text: at a million videos these are millions of pairs
     ids = pd.Index(c.account_ids)
     met = pd.DataFrame({"a": pd.Categorical.from_codes(pa_all[inside], categories=ids),
@@ -542,9 +564,9 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
               last_ts=("t", "max"), window=("window", "first")).reset_index()
     e["weight"] = weight.reindex(pd.MultiIndex.from_frame(e[["a", "b"]])).to_numpy()
     pos = np.searchsorted(pair_keys, e["a"].to_numpy() * n_acc + e["b"].to_numpy())
-    wi = best[pos]
-    e["waves"] = k[wi, pos]
-    e["expected"] = lam[wi, pos]
+    wi, apos = best[pos], np.searchsorted(again, pos)  # kept pairs all met again
+    e["waves"] = k[wi, apos]
+    e["expected"] = lam[wi, apos]
     e["surprise"] = -log_pc_best[pos]
     e["q"] = q[pos]
     e["signals"] = _signal_counts(events, c.types)
@@ -560,13 +582,18 @@ def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
         a=np.where(flip, b, a), b=np.where(flip, a, b), ca=np.where(flip, cb, ca),
         cb=np.where(flip, ca, cb),
         types=[tuple(t for j, t in enumerate(c.types) if m >> j & 1) for m in events["types"]])
-    stats["_all_pairs"] = pd.DataFrame({
-        "a": c.account_ids[pa_all], "b": c.account_ids[pb_all],
-        **{f"k{w}_{lv:g}": k[i * n_l + j] for i, w in enumerate(p.windows)
-           for j, lv in enumerate(levels)},
-        **{f"lam{w}_{lv:g}": lam[i * n_l + j] for i, w in enumerate(p.windows)
-           for j, lv in enumerate(levels)},
-        "log_p": log_p_best, "log_pc": log_pc_best, "q": q}) if p.keep_pair_table else None
+    if p.keep_pair_table:  # every pair that met, for diagnosis (pairs that met once: no λ)
+        lam_all = np.full((n_tests, m_family), np.nan)
+        lam_all[:, again] = lam
+        stats["_all_pairs"] = pd.DataFrame({
+            "a": c.account_ids[pa_all], "b": c.account_ids[pb_all],
+            **{f"k{w}_{lv:g}": k_all[i * n_l + j].astype(np.int64)
+               for i, w in enumerate(p.windows) for j, lv in enumerate(levels)},
+            **{f"lam{w}_{lv:g}": lam_all[i * n_l + j] for i, w in enumerate(p.windows)
+               for j, lv in enumerate(levels)},
+            "log_p": log_p_best, "log_pc": log_pc_best, "q": q})
+    else:
+        stats["_all_pairs"] = None
     return e[EDGE_COLUMNS].reset_index(drop=True), events_out[EVENT_COLUMNS], met
 
 

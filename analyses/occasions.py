@@ -26,10 +26,11 @@ import numpy as np
 DIAL = 43_200  # the same time on a 12-hour clock: 11:11 and 23:11 are one ritual
 
 
-def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int, presorted: bool = False
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """``(order, occasion)``: events sorted by (pair, time) and the occasion number of each
     sorted event (occasions numbered 0.. over all pairs)."""
-    order = np.lexsort((t, pair))
+    order = np.arange(len(pair)) if presorted else np.lexsort((t, pair))
     p, ts = pair[order], t[order]
     new = np.ones(len(p), dtype=bool)
     new[1:] = (p[1:] != p[:-1]) | (np.diff(ts) > gap)
@@ -38,13 +39,14 @@ def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int) -> tuple[np.ndarray,
 
 def count_occasions(pair: np.ndarray, t: np.ndarray, gap: int = 3600,
                     clock_period: int | None = DIAL, clock_tolerance: int = 600,
-                    n_pairs: int | None = None) -> np.ndarray:
-    """Independent occasions per pair code ``0..n_pairs-1`` (pairs without events get 0)."""
+                    n_pairs: int | None = None, presorted: bool = False) -> np.ndarray:
+    """Independent occasions per pair code ``0..n_pairs-1`` (pairs without events get 0);
+    ``presorted``: the events are already in (pair, time) order."""
     if n_pairs is None:
         n_pairs = int(pair.max()) + 1 if len(pair) else 0
     if not len(pair):
         return np.zeros(n_pairs, dtype=np.int64)
-    order, occ = occasion_ids(pair, t, gap)
+    order, occ = occasion_ids(pair, t, gap, presorted)
     first = np.ones(len(occ), dtype=bool)
     first[1:] = occ[1:] != occ[:-1]
     op, ot = pair[order][first], t[order][first]  # one row per occasion: its pair and start
