@@ -45,6 +45,7 @@ import pandas as pd
 from scipy.special import gammaln
 from scipy.stats import binom, poisson
 
+from analyses.arrays import sorted_unique
 from analyses.groups import gamma_log_sf, log_multiplicity
 
 DIAL = 43_200  # the same time on a 12-hour clock (analyses.occasions)
@@ -125,7 +126,9 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         new[1:] = (chain[1:] != chain[:-1]) | (piece[1:] != piece[:-1])
         cl = np.cumsum(new) - 1
         # distinct accounts per cluster
-        pair = np.unique(np.stack([cl, acc[o]], axis=1), axis=0)
+        n_a = int(acc.max()) + 1
+        key = sorted_unique(cl * n_a + acc[o])
+        pair = np.stack([key // n_a, key % n_a], axis=1)
         m = np.bincount(pair[:, 0], minlength=cl[-1] + 1)
         first = np.flatnonzero(new)
         last = np.r_[first[1:], len(o)] - 1

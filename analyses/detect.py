@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyses.actions import SIGNALS, action_table, credits
+from analyses.arrays import sorted_unique
 from analyses.bursts import Bursts
 from analyses.clusters import find_clusters, summarize_cluster
 from analyses.explain import crowd_contrast, crowd_embedded
@@ -129,7 +130,7 @@ def _met_pairs(met: list[pd.DataFrame], edges: pd.DataFrame) -> MetPairs | None:
         ok = (ca >= 0) & (cb >= 0)
         ca, cb = ca[ok].astype(np.int64), cb[ok].astype(np.int64)
         keys.append(np.minimum(ca, cb) * n + np.maximum(ca, cb))
-    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+    key = sorted_unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
     return MetPairs.from_codes(key // n, key % n, np.asarray(nodes, dtype=object))
 
 

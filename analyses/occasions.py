@@ -49,10 +49,18 @@ def count_occasions(pair: np.ndarray, t: np.ndarray, gap: int = 3600,
     order, occ = occasion_ids(pair, t, gap, presorted)
     first = np.ones(len(occ), dtype=bool)
     first[1:] = occ[1:] != occ[:-1]
-    op, ot = pair[order][first], t[order][first]  # one row per occasion: its pair and start
+    if presorted:
+        op, ot = pair[first], t[first]
+    else:
+        op, ot = pair[order][first], t[order][first]  # one row per occasion: pair and start
+    n_occ = np.bincount(op, minlength=n_pairs)
     if clock_period is None:
-        return np.bincount(op, minlength=n_pairs)
-    tod = ot % clock_period
+        return n_occ
+    # Only pairs with two occasions or more can share a time of day (most pairs met once).
+    multi = n_occ[op] >= 2
+    if not multi.any():
+        return n_occ
+    op, tod = op[multi], ot[multi] % clock_period
     o2 = np.lexsort((tod, op))
     op, tod = op[o2], tod[o2]
     new = np.ones(len(op), dtype=bool)
@@ -64,4 +72,4 @@ def count_occasions(pair: np.ndarray, t: np.ndarray, gap: int = 3600,
     wrap = (ends > starts) & (tod[starts] + clock_period - tod[ends] <= clock_tolerance)
     wrap &= k[op[starts]] > 1
     k[op[starts[wrap]]] -= 1
-    return k
+    return np.where(n_occ >= 2, k, n_occ)
