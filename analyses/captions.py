@@ -83,25 +83,39 @@ def _shingle_hashes(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def minhash_signatures(texts: list[str], num_perm: int = 48, shingle: int = 4,
-                       seed: int = 1) -> np.ndarray:
-    """``(len(texts), num_perm)`` uint32 MinHash signatures (every text >= ``shingle`` chars)."""
+                       seed: int = 1, chunk_chars: int = 1 << 18) -> np.ndarray:
+    """``(len(texts), num_perm)`` uint32 MinHash signatures (every text >= ``shingle`` chars).
+
+    Texts are hashed in chunks of about ``chunk_chars`` characters: each permutation then
+    works on arrays that stay in the CPU cache, and memory stays flat however many captions
+    there are (a text's signature does not depend on the others)."""
     if not texts:
         return np.zeros((0, num_perm), dtype=np.uint32)
-    h, owner = _shingle_hashes(texts, shingle)
-    cut = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-    h32 = (h >> np.uint64(32)).astype(np.uint32)  # 32-bit lanes: half the memory traffic
     rng = np.random.default_rng(seed)
     a = rng.integers(1, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32) | np.uint32(1)
     b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint64).astype(np.uint32)
     sig = np.empty((len(texts), num_perm), dtype=np.uint32)
-    hp = np.empty_like(h32)
-    rows = owner[cut]
-    with np.errstate(over="ignore"):
-        for p in range(num_perm):
-            np.multiply(h32, a[p], out=hp)
-            np.add(hp, b[p], out=hp)
-            np.bitwise_xor(hp, hp >> np.uint32(15), out=hp)  # mix high bits into the low ones
-            sig[rows, p] = np.minimum.reduceat(hp, cut)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    ends = np.searchsorted(np.cumsum(lengths + 1), np.arange(chunk_chars, int(lengths.sum())
+                                                              + len(texts) + chunk_chars,
+                                                              chunk_chars), side="right")
+    lo = 0
+    for hi in np.unique(np.r_[np.clip(ends, 1, len(texts)), len(texts)]):
+        hi = int(hi)
+        if hi <= lo:
+            continue
+        h, owner = _shingle_hashes(texts[lo:hi], shingle)
+        cut = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        h32 = (h >> np.uint64(32)).astype(np.uint32)  # 32-bit lanes: half the memory traffic
+        hp = np.empty_like(h32)
+        rows = owner[cut] + lo
+        with np.errstate(over="ignore"):
+            for p in range(num_perm):
+                np.multiply(h32, a[p], out=hp)
+                np.add(hp, b[p], out=hp)
+                np.bitwise_xor(hp, hp >> np.uint32(15), out=hp)  # mix high bits into the low
+                sig[rows, p] = np.minimum.reduceat(hp, cut)
+        lo = hi
     return sig
 
 
@@ -142,7 +156,10 @@ def near_duplicate_groups(
     Identical normalised captions always share a group; distinct ones join when their estimated
     Jaccard similarity reaches ``threshold``. Labels are ``"c<n>"`` numbered by first appearance.
     """
-    norm = captions.map(normalize_caption)
+    # each distinct caption is normalised once (a pasted caption is the same string many times)
+    raw_codes, raw = pd.factorize(captions, use_na_sentinel=True)
+    raw_norm = np.array([normalize_caption(x) for x in raw] + [""], dtype=object)
+    norm = pd.Series(raw_norm[raw_codes], index=captions.index)
     codes, uniques = pd.factorize(norm)
     uniques = list(uniques)
     long_enough = np.fromiter((len(u) >= min_chars for u in uniques), dtype=bool, count=len(uniques))

@@ -56,7 +56,7 @@ import pandas as pd
 
 from analyses import bursts, chance, crowds, cues
 from analyses.actions import credits
-from analyses.arrays import unique_inverse
+from analyses.arrays import sorted_unique, unique_inverse
 from analyses.coaction import window_pairs
 from analyses.occasions import count_occasions
 from analyses.signals import SIGNALS
@@ -186,16 +186,35 @@ def _empty(columns: list[str]) -> pd.DataFrame:
 
 
 def _prefilter(actions: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) -> pd.DataFrame:
+    """The actions worth pairing, with each object's ``idf``: one per (account, object, post),
+    accounts with ``min_participation`` posts, objects of two accounts or more that are not
+    too common. Counted on integer codes (millions of text rows at incident scale)."""
     acts = actions[actions["object_type"].isin(p.signals)]
-    acts = acts.drop_duplicates(["account_id", "object_type", "object_id", "content_id"])
-    stats["accounts"] = int(acts["account_id"].nunique())
+    codes = pd.DataFrame({col: pd.factorize(acts[col])[0] for col in
+                          ("account_id", "object_type", "object_id", "content_id")})
+    first = ~codes.duplicated().to_numpy()
+    acts, codes = acts[first], codes[first]
+    acc, typ = codes["account_id"].to_numpy(), codes["object_type"].to_numpy()
+    oid, post = codes["object_id"].to_numpy(), codes["content_id"].to_numpy()
+    stats["accounts"] = int(len(sorted_unique(acc)))
     if p.min_participation > 1:
-        per_account = acts.groupby("account_id")["content_id"].nunique()
-        keep = per_account.index[per_account >= p.min_participation]
-        acts = acts[acts["account_id"].isin(keep)]
-    obj = acts.groupby(["object_type", "object_id"], sort=False)["account_id"].nunique()
-    obj = obj.rename("n_accounts").reset_index()
-    n_accounts = max(int(acts["account_id"].nunique()), 1)
+        n_post = int(post.max()) + 1 if len(post) else 1
+        per_account = np.bincount(sorted_unique(acc * n_post + post) // n_post,
+                                  minlength=int(acc.max()) + 1 if len(acc) else 0)
+        keep = per_account[acc] >= p.min_participation
+        acts, acc, typ, oid = acts[keep], acc[keep], typ[keep], oid[keep]
+    # objects in order of first appearance, as a groupby would list them
+    n_oid = int(oid.max()) + 1 if len(oid) else 1
+    obj_code, obj_key = pd.factorize(typ * n_oid + oid)
+    n_obj = len(obj_key)
+    first_row = np.full(n_obj, len(obj_code), dtype=np.int64)
+    np.minimum.at(first_row, obj_code, np.arange(len(obj_code)))
+    n_acc_all = int(acc.max()) + 1 if len(acc) else 1
+    per_obj = np.bincount(sorted_unique(obj_code * n_acc_all + acc) // n_acc_all, minlength=n_obj)
+    obj = pd.DataFrame({"object_type": acts["object_type"].to_numpy()[first_row],
+                        "object_id": acts["object_id"].to_numpy()[first_row],
+                        "n_accounts": per_obj})
+    n_accounts = max(int(len(sorted_unique(acc))), 1)
     obj["idf"] = np.log(n_accounts / obj["n_accounts"].clip(lower=1))
     stats["objects"] = int(len(obj))
     # An object so common that sharing it adds almost nothing to a meeting (#fyp) is left out:
@@ -205,8 +224,9 @@ def _prefilter(actions: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) ->
     stats["objects_too_common"] = (obj[common].sort_values("n_accounts", ascending=False).head(20)
                                    .apply(lambda r: f"{r.object_type}:{r.object_id}"
                                           f" ({r.n_accounts} accounts)", axis=1).tolist())
-    usable = obj[(obj["n_accounts"] >= 2) & ~common]
-    acts = acts.merge(usable[["object_type", "object_id", "idf"]], on=["object_type", "object_id"])
+    usable = ((obj["n_accounts"] >= 2) & ~common).to_numpy()
+    keep = usable[obj_code]
+    acts = acts[keep].assign(idf=obj["idf"].to_numpy()[obj_code[keep]])
     stats["actions_used"] = int(len(acts))
     return acts.reset_index(drop=True)
 
