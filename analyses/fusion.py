@@ -411,8 +411,11 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
 
 
 def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np.ndarray,
-              stats: dict[str, Any]) -> dict[str, np.ndarray]:
-    """The counted meetings (events) of one window, as code arrays."""
+              stats: dict[str, Any], chunk: int = 1 << 22) -> dict[str, np.ndarray]:
+    """The counted meetings (events) of one window, as code arrays, in order of their post
+    pair. The co-actions are cut by the range of their first post into pieces of about
+    ``chunk``: an event (a pair of posts) lies in one piece, so each piece is grouped on its
+    own with small, fast sorts, and only its counted meetings are kept."""
     # Each action meets at most its max_partners nearest others in time at each window: in a
     # crowd of hundreds the pairs would grow with the square of the incident, and the chance
     # model still counts every pair that could have met (the test only gets more cautious).
@@ -424,10 +427,43 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     # Orient by post code so that every signal of one pair of posts meets in one event.
     pa, pb = c.post[ra], c.post[rb]
     swap = pa > pb
-    pa, pb = np.where(swap, pb, pa), np.where(swap, pa, pb)
+    ra, rb = np.where(swap, rb, ra), np.where(swap, ra, rb)
+    pa = np.where(swap, pb, pa)
+    del pb, swap
+    n_pieces = max(1, min(255, -(-len(ra) // chunk)))
+    if n_pieces > 1:
+        cuts = np.unique(np.quantile(pa, np.linspace(0, 1, n_pieces + 1)[1:-1]).astype(np.int64))
+        piece = np.searchsorted(cuts, pa, side="right").astype(np.uint8)
+        order = np.argsort(piece, kind="stable")  # a radix sort: pieces keep co-action order
+        bounds = np.searchsorted(piece[order], np.arange(len(cuts) + 2))
+        del piece
+    else:
+        order, bounds = None, np.array([0, len(ra)])
+    del pa
+    parts = []
+    stats[f"events_{w}s"] = stats[f"events_explained_{w}s"] = 0
+    tags = c.tags()
+    for i in range(len(bounds) - 1):
+        sel = slice(bounds[i], bounds[i + 1]) if order is None else order[bounds[i]:bounds[i + 1]]
+        if bounds[i + 1] > bounds[i]:
+            parts.append(_piece_meetings(c, p, ra[sel], rb[sel], rates, cue, tags, stats, w))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return {k: empty for k in ("a", "b", "ca", "cb", "t", "dt", "strength", "types")}
+    return {k: np.concatenate([m[k] for m in parts]) for k in parts[0]}
+
+
+def _piece_meetings(c: _Coded, p: FusionParams, ra: np.ndarray, rb: np.ndarray,
+                    rates: dict[str, Any], cue: np.ndarray,
+                    tags: tuple[np.ndarray, np.ndarray], stats: dict[str, Any], w: int
+                    ) -> dict[str, np.ndarray]:
+    """The counted meetings of some co-actions (``ra`` the side with the lower post code)."""
+    pa, pb = c.post[ra], c.post[rb]
     n_post = len(c.post_ids)
-    ev_key, ev_of = unique_inverse(pa * n_post + pb)
-    del pa, pb, swap
+    lo = int(pa.min())
+    ev_key, ev_of = unique_inverse((pa - lo) * n_post + pb)
+    ev_key += lo * n_post
+    del pa, pb
     epa, epb = ev_key // n_post, ev_key % n_post
     # Strength: per event and type, the best object's idf plus a quarter of the others'.
     n_types = len(c.types)
@@ -445,7 +481,7 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
     strength += 0.75 * np.bincount(ev_t, weights=weights[typ_t] * top, minlength=len(ev_key))
     types = np.zeros(len(ev_key), dtype=np.int64)  # a bit per signal type the event involved
     np.bitwise_or.at(types, ev_t, np.left_shift(1, typ_t))
-    mp, ma = c.tags()
+    mp, ma = tags
     both_published = np.zeros(len(ev_key), dtype=bool)
     both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
     with_friends = rates["with_friends"]
@@ -453,8 +489,8 @@ def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np
                  | cues.names_each_other(epa, epb, c.post_author, mp, ma)
                  | (with_friends[epa] & with_friends[epb]) | both_published)
     ok = (strength >= p.min_event_strength) & ~explained
-    stats[f"events_{w}s"] = int(len(ev_key))
-    stats[f"events_explained_{w}s"] = int(explained.sum())
+    stats[f"events_{w}s"] += int(len(ev_key))
+    stats[f"events_explained_{w}s"] += int(explained.sum())
     epa, epb, strength, types = epa[ok], epb[ok], strength[ok], types[ok]
     a, b = c.post_author[epa], c.post_author[epb]
     flip = a > b
