@@ -170,7 +170,10 @@ def near_duplicate_groups(
         sig = minhash_signatures([uniques[i] for i in usable], num_perm, shingle, seed)
         s, d = _candidate_edges(sig, bands)
         if len(s):
-            similar = (sig[s] == sig[d]).mean(axis=1) >= threshold
+            # checked in slices: millions of candidate pairs times the signature would be GBs
+            similar = np.concatenate([
+                (sig[s[i:i + 500_000]] == sig[d[i:i + 500_000]]).mean(axis=1) >= threshold
+                for i in range(0, len(s), 500_000)])
             s, d = s[similar], d[similar]
             m = len(usable)
             graph = coo_matrix((np.ones(len(s), dtype=np.int8), (s, d)), shape=(m, m))
