@@ -142,6 +142,17 @@ class Graph:
                 for record in result:
                     yield record.data()
 
+    def stream_tuples(self, query: str, fetch_size: int = 10_000, **params: Any
+                      ) -> Iterator[tuple[Any, ...]]:
+        """:meth:`stream` as value tuples in the query's column order (no dict per record:
+        a million-row projection builds its frame faster)."""
+        with translate_errors(self.settings):
+            with self.driver.session(database=self.database, fetch_size=fetch_size,
+                                     default_access_mode="READ") as session:
+                result = session.run(Query(query), params)
+                for record in result:
+                    yield tuple(record.values())
+
     def write_batches(self, query: str, rows: Iterable[dict[str, Any]], batch_size: int = 5000,
                       **params: Any) -> int:
         """``UNWIND $rows`` writes in batches of ``batch_size``; returns the number of rows sent."""

@@ -72,14 +72,17 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
 def _result_rows(run_id: str, result: DetectionResult, accounts: pd.DataFrame
                  ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     clusters: list[dict[str, Any]] = []
+    # each edge's evidence rows, looked up by pair (one pass, not one scan per stored edge)
     ev = result.evidence
+    ties = {key: g for key, g in ev.groupby(["account_id", "account_id_y"], sort=False)}
+    no_ties = ev.iloc[:0]
     for row in result.clusters.itertuples(index=False):
         members = set(row.members)
         edges = result.edges[result.edges["account_id"].isin(members)
                              & result.edges["account_id_y"].isin(members)].head(EVIDENCE_EDGES_STORED)
         edge_list = []
         for e in edges.itertuples(index=False):
-            tie = ev[(ev["account_id"] == e.account_id) & (ev["account_id_y"] == e.account_id_y)]
+            tie = ties.get((e.account_id, e.account_id_y), no_ties)
             edge_list.append({
                 "a": e.account_id, "b": e.account_id_y, "weight": round(float(e.weight), 3),
                 "waves": int(e.waves), "events": int(e.events), "surprise": round(float(e.surprise), 2),

@@ -39,16 +39,16 @@ RETURN a.key AS account_id, a.account_id AS handle, coalesce(a.username, a.accou
 def posts_frame(graph: Graph, incident: str | None = None, since: int | None = None,
                 until: int | None = None) -> pd.DataFrame:
     """Stream the posts projection (one row per post with its objects) into a DataFrame."""
-    rows = list(graph.stream(_POSTS, incident=incident, since=since, until=until))
+    rows = list(graph.stream_tuples(_POSTS, incident=incident, since=since, until=until))
     cols = ["post_id", "account_id", "timestamp", "caption", "hashtags", "sound", "reposts",
             "urls", "mentions"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame.from_records(rows, columns=cols)
 
 
 def reposts_frame(graph: Graph, incident: str | None = None) -> pd.DataFrame:
     """Timeless reposts (TikTok's reposted-videos lists): ``account_id, post_id``."""
-    rows = list(graph.stream(_REPOSTS, incident=incident))
-    return pd.DataFrame(rows, columns=["account_id", "post_id"])
+    rows = list(graph.stream_tuples(_REPOSTS, incident=incident))
+    return pd.DataFrame.from_records(rows, columns=["account_id", "post_id"])
 
 
 def accounts_frame(graph: Graph, keys: list[str]) -> pd.DataFrame:
