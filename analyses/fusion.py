@@ -8,7 +8,8 @@ occasions than strangers with their activity would, given the crowds they met in
 
 1. **Meetings (events).** Every object type (hashtag, sound, repost, url, mention,
    near-duplicate caption; :mod:`analyses.actions`) gives co-actions within each window of
-   ``windows`` (1, 5 and 30 minutes by default, so fast and slow cells are both seen);
+   ``windows`` (1, 5 and 30 minutes by default, so fast and slow cells are both seen;
+   :mod:`analyses.meetings`);
    co-actions of the same two *posts* are one event, whose strength sums the signal weights
    (``signal_weights``) times each shared object's specificity ``idf(o) = ln(N / accounts(o))``
    (a second object of one type adds a quarter of its idf). Events weaker than
@@ -54,10 +55,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyses import bursts, chance, crowds, cues
+from analyses import bursts, chance, crowds, cues, meetings
 from analyses.actions import credits
 from analyses.arrays import sorted_unique, unique_inverse
-from analyses.coaction import window_pairs
 from analyses.occasions import count_occasions
 from analyses.signals import SIGNALS
 
@@ -149,7 +149,7 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
     if acts.empty:
         stats.update(candidate_pairs=0, edges_kept=0)
         return FusionResult(_empty(EDGE_COLUMNS), _empty(EVENT_COLUMNS), acts, stats, None)
-    c = _Coded(acts, posts)
+    c = Coded(acts, posts)
     stats["accounts_tested"] = c.n_accounts
     rates = _chance_rates(c, p, stats)
     cue = cues.reaction_cues(
@@ -169,7 +169,7 @@ def fuse_full(actions: pd.DataFrame, params: FusionParams | None = None,
     rates["idf"][clock] = 0.0
     for w in p.windows:
         rates["rate"][w][clock] = 0.0
-    per_window = [_meetings(c, p, w, rates, cue, stats) for w in p.windows]
+    per_window = [meetings.window_meetings(c, p, w, rates, cue, stats) for w in p.windows]
     edges, events, met = _edges(c, p, per_window, rates, stats)
     stats["edges_kept"] = int(len(edges))
     found = bursts.find_bursts(c.obj, c.acc, c.t, p.windows, p.rhythm_horizon,
@@ -231,7 +231,7 @@ def _prefilter(actions: pd.DataFrame, p: FusionParams, stats: dict[str, Any]) ->
     return acts.reset_index(drop=True)
 
 
-class _Coded:
+class Coded:
     """The actions as integer codes: accounts, objects (type and id), posts, types, times."""
 
     def __init__(self, acts: pd.DataFrame, posts: pd.DataFrame | None) -> None:
@@ -303,7 +303,7 @@ class _Coded:
         return self.post[sel][ok], target[ok].astype(np.int64)
 
 
-def _burst_eligible(c: _Coded, p: FusionParams, rates: dict[str, Any], cue: np.ndarray
+def _burst_eligible(c: Coded, p: FusionParams, rates: dict[str, Any], cue: np.ndarray
                     ) -> np.ndarray:
     """Bursts are made of what meetings are made of: private, unexplained actions on specific
     objects (a reaction to a creator, a post carrying a freshly published link or naming an
@@ -316,7 +316,7 @@ def _burst_eligible(c: _Coded, p: FusionParams, rates: dict[str, Any], cue: np.n
             & (weight * rates["idf"] >= p.min_event_strength))
 
 
-def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:
+def _names_a_coposter(c: Coded, horizon: int) -> np.ndarray:
     """Per action: its post tags an account that acted on the same object within ``horizon``
     seconds (friends filming together; a duet's credit to its original is not a tag)."""
     mp, ma = c.tags()
@@ -338,7 +338,7 @@ def _names_a_coposter(c: _Coded, horizon: int) -> np.ndarray:
     return out
 
 
-def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str, Any]:
+def _chance_rates(c: Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str, Any]:
     """Per action and window: the crowd, its publicness and the chance rate ``b``."""
     _, per_acc_obj = np.unique(c.obj * (c.acc.max() + 1) + c.acc, return_inverse=True)
     others_total = np.bincount(c.obj)[c.obj] - np.bincount(per_acc_obj)[per_acc_obj]
@@ -400,7 +400,7 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
     out["private"] = private
     for w in p.windows:
         crowd = crowd_within(w)
-        # Only the nearest max_partners on each side are paired (see _meetings): in a crowd of
+        # Only the nearest max_partners on each side are paired (see analyses.meetings): in a crowd of
         # c, a given pair that meets is looked at with probability about 2 max_partners / c.
         looked_at = np.minimum(1.0, 2.0 * p.max_partners / np.maximum(crowd, 1))
         out["rate"][w] = np.where(private, looked_at * chance.chance_rate(
@@ -408,98 +408,6 @@ def _chance_rates(c: _Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str
         stats[f"crowded_actions_{w}s"] = int((private & (crowd > 2 * p.max_partners)).sum())
     out["index"] = chance.ActionIndex(c.acc, c.obj)
     return out
-
-
-def _meetings(c: _Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np.ndarray,
-              stats: dict[str, Any], chunk: int = 1 << 22) -> dict[str, np.ndarray]:
-    """The counted meetings (events) of one window, as code arrays, in order of their post
-    pair. The co-actions are cut by the range of their first post into pieces of about
-    ``chunk``: an event (a pair of posts) lies in one piece, so each piece is grouped on its
-    own with small, fast sorts, and only its counted meetings are kept."""
-    # Each action meets at most its max_partners nearest others in time at each window: in a
-    # crowd of hundreds the pairs would grow with the square of the incident, and the chance
-    # model still counts every pair that could have met (the test only gets more cautious).
-    rows = rates["pairs"]
-    ra, rb = window_pairs(c.obj[rows], c.t[rows], w, c.acc[rows], max_following=p.max_partners,
-                          max_pairs_per_chunk=p.max_pairs_per_chunk)
-    ra, rb = rows[ra], rows[rb]
-    stats[f"co_actions_{w}s"] = int(len(ra))
-    # Orient by post code so that every signal of one pair of posts meets in one event.
-    pa, pb = c.post[ra], c.post[rb]
-    swap = pa > pb
-    ra, rb = np.where(swap, rb, ra), np.where(swap, ra, rb)
-    pa = np.where(swap, pb, pa)
-    del pb, swap
-    n_pieces = max(1, min(255, -(-len(ra) // chunk)))
-    if n_pieces > 1:
-        cuts = np.unique(np.quantile(pa, np.linspace(0, 1, n_pieces + 1)[1:-1]).astype(np.int64))
-        piece = np.searchsorted(cuts, pa, side="right").astype(np.uint8)
-        order = np.argsort(piece, kind="stable")  # a radix sort: pieces keep co-action order
-        bounds = np.searchsorted(piece[order], np.arange(len(cuts) + 2))
-        del piece
-    else:
-        order, bounds = None, np.array([0, len(ra)])
-    del pa
-    parts = []
-    stats[f"events_{w}s"] = stats[f"events_explained_{w}s"] = 0
-    tags = c.tags()
-    for i in range(len(bounds) - 1):
-        sel = slice(bounds[i], bounds[i + 1]) if order is None else order[bounds[i]:bounds[i + 1]]
-        if bounds[i + 1] > bounds[i]:
-            parts.append(_piece_meetings(c, p, ra[sel], rb[sel], rates, cue, tags, stats, w))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return {k: empty for k in ("a", "b", "ca", "cb", "t", "dt", "strength", "types")}
-    return {k: np.concatenate([m[k] for m in parts]) for k in parts[0]}
-
-
-def _piece_meetings(c: _Coded, p: FusionParams, ra: np.ndarray, rb: np.ndarray,
-                    rates: dict[str, Any], cue: np.ndarray,
-                    tags: tuple[np.ndarray, np.ndarray], stats: dict[str, Any], w: int
-                    ) -> dict[str, np.ndarray]:
-    """The counted meetings of some co-actions (``ra`` the side with the lower post code)."""
-    pa, pb = c.post[ra], c.post[rb]
-    n_post = len(c.post_ids)
-    lo = int(pa.min())
-    ev_key, ev_of = unique_inverse((pa - lo) * n_post + pb)
-    ev_key += lo * n_post
-    del pa, pb
-    epa, epb = ev_key // n_post, ev_key % n_post
-    # Strength: per event and type, the best object's idf plus a quarter of the others'.
-    n_types = len(c.types)
-    weights = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
-    # an object counts only when neither side's action on it is explained (a published link,
-    # a clock's minute)
-    idf, typ = np.minimum(rates["idf"][ra], rates["idf"][rb]), c.typ[ra]
-    # per (event, type): the best object's idf
-    et_key, et_code = unique_inverse(ev_of * n_types + typ)
-    top = np.full(len(et_key), -np.inf)
-    np.maximum.at(top, et_code, idf)
-    del et_code
-    ev_t, typ_t = et_key // n_types, et_key % n_types
-    strength = 0.25 * np.bincount(ev_of, weights=weights[typ] * idf, minlength=len(ev_key))
-    strength += 0.75 * np.bincount(ev_t, weights=weights[typ_t] * top, minlength=len(ev_key))
-    types = np.zeros(len(ev_key), dtype=np.int64)  # a bit per signal type the event involved
-    np.bitwise_or.at(types, ev_t, np.left_shift(1, typ_t))
-    mp, ma = tags
-    both_published = np.zeros(len(ev_key), dtype=bool)
-    both_published[ev_of[rates["published"][ra] & rates["published"][rb]]] = True
-    with_friends = rates["with_friends"]
-    explained = (cues.explained_by_cue(cue, epa, epb)
-                 | cues.names_each_other(epa, epb, c.post_author, mp, ma)
-                 | (with_friends[epa] & with_friends[epb]) | both_published)
-    ok = (strength >= p.min_event_strength) & ~explained
-    stats[f"events_{w}s"] += int(len(ev_key))
-    stats[f"events_explained_{w}s"] += int(explained.sum())
-    epa, epb, strength, types = epa[ok], epb[ok], strength[ok], types[ok]
-    a, b = c.post_author[epa], c.post_author[epb]
-    flip = a > b
-    return {
-        "a": np.where(flip, b, a), "b": np.where(flip, a, b),
-        "ca": np.where(flip, epb, epa), "cb": np.where(flip, epa, epb),
-        "t": np.minimum(c.post_t[epa], c.post_t[epb]),
-        "dt": np.abs(c.post_t[epa] - c.post_t[epb]), "strength": strength, "types": types,
-    }
 
 
 def _by_pair_and_time(pair: np.ndarray, t: np.ndarray, strength: np.ndarray,
@@ -522,7 +430,7 @@ def _by_pair_and_time(pair: np.ndarray, t: np.ndarray, strength: np.ndarray,
     return pair[order], t[order], lvl[order]
 
 
-def _edges(c: _Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
+def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
            rates: dict[str, Any], stats: dict[str, Any]
            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with

@@ -101,6 +101,7 @@ def test_fusion_in_small_pieces_equals_one_piece(tmp_path, monkeypatch) -> None:
     """Cutting each window's co-actions into pieces by post range changes nothing: the same
     edges with the same scores, the same meetings in the same order."""
     import analyses.fusion as fusion
+    import analyses.meetings as meetings
     from analyses.actions import action_table
     from ingest.frames import frames_from_files
     from samples import generate_incident
@@ -110,8 +111,8 @@ def test_fusion_in_small_pieces_equals_one_piece(tmp_path, monkeypatch) -> None:
     acts = action_table(f.posts, seed=42)
     posts = f.posts[["post_id", "account_id", "timestamp", "caption"]]
     whole = fusion.fuse_full(acts, fusion.FusionParams(), posts)
-    plain = fusion._meetings
-    monkeypatch.setattr(fusion, "_meetings", lambda *a, **k: plain(*a, **k, chunk=257))
+    plain = meetings.window_meetings
+    monkeypatch.setattr(meetings, "window_meetings", lambda *a, **k: plain(*a, **k, chunk=257))
     pieces = fusion.fuse_full(acts, fusion.FusionParams(), posts)
     assert len(whole.edges) > 50
     pd.testing.assert_frame_equal(whole.edges, pieces.edges)
