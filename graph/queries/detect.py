@@ -52,10 +52,11 @@ def reposts_frame(graph: Graph, incident: str | None = None) -> pd.DataFrame:
 
 
 def accounts_frame(graph: Graph, keys: list[str]) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for i in range(0, len(keys), 20_000):
-        rows += graph.read(_ACCOUNTS, keys=keys[i:i + 20_000])
-    return pd.DataFrame(rows, columns=["account_id", "handle", "username", "created_ts", "display_name"])
+        rows += graph.stream_tuples(_ACCOUNTS, keys=keys[i:i + 20_000])
+    return pd.DataFrame.from_records(
+        rows, columns=["account_id", "handle", "username", "created_ts", "display_name"])
 
 
 def write_detection(graph: Graph, run: dict[str, Any], clusters: list[dict[str, Any]],
