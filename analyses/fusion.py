@@ -57,7 +57,7 @@ import pandas as pd
 
 from analyses import bursts, chance, crowds, cues, meetings
 from analyses.actions import credits
-from analyses.arrays import sorted_unique, unique_inverse
+from analyses.arrays import by_pair_and_time, sorted_unique, unique_inverse
 from analyses.occasions import count_occasions
 from analyses.signals import SIGNALS
 
@@ -410,26 +410,6 @@ def _chance_rates(c: Coded, p: FusionParams, stats: dict[str, Any]) -> dict[str,
     return out
 
 
-def _by_pair_and_time(pair: np.ndarray, t: np.ndarray, strength: np.ndarray,
-                      levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Events in (pair, time) order: pair, time and how many strength ``levels`` each reaches.
-    Packed into one int64 and sorted when they fit (a plain sort is several times faster than
-    a lexsort of tens of millions)."""
-    lvl = (strength[:, None] >= levels[None, :]).sum(axis=1).astype(np.int64)
-    if not len(pair):
-        return pair, t, lvl
-    t0 = int(t.min())
-    t_bits = max((int(t.max()) - t0).bit_length(), 1)
-    l_bits = max(len(levels).bit_length(), 1)
-    if max(int(pair.max()), 1).bit_length() + t_bits + l_bits <= 63:
-        packed = (pair.astype(np.int64) << (t_bits + l_bits)) | ((t - t0) << l_bits) | lvl
-        packed.sort()
-        return (packed >> (t_bits + l_bits), ((packed >> l_bits) & ((1 << t_bits) - 1)) + t0,
-                packed & ((1 << l_bits) - 1))
-    order = np.lexsort((t, pair))
-    return pair[order], t[order], lvl[order]
-
-
 def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
            rates: dict[str, Any], stats: dict[str, Any]
            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
@@ -460,7 +440,7 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     type_weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
     for i, m in enumerate(per_window):
         # sorted by pair and time once; each strength level is a subsequence of that order
-        idx_s, t_s, lvl_s = _by_pair_and_time(idx_of[i], m["t"], m["strength"], levels)
+        idx_s, t_s, lvl_s = by_pair_and_time(idx_of[i], m["t"], m["strength"], levels)
         for li in range(n_l):
             sel = lvl_s > li
             k_all[i * n_l + li] = count_occasions(idx_s[sel], t_s[sel], p.occasion_gap,

@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyses.arrays import sort_order, sorted_unique, unique_inverse
+from analyses.arrays import by_pair_and_time, sort_order, sorted_unique, unique_inverse
 from analyses.captions import minhash_signatures, near_duplicate_groups
-from analyses.fusion import _by_pair_and_time
 from analyses.occasions import count_occasions
 
 
@@ -68,7 +67,7 @@ def test_events_by_pair_and_time_match_lexsort(span: int) -> None:
     pair = rng.integers(0, 5_000, 20_000)
     t = rng.integers(0, span, 20_000)
     strength = rng.uniform(0.5, 12.0, 20_000)
-    p, ts, lvl = _by_pair_and_time(pair, t, strength, levels)
+    p, ts, lvl = by_pair_and_time(pair, t, strength, levels)
     order = np.lexsort((t, pair))
     assert np.array_equal(p, pair[order]) and np.array_equal(ts, t[order])
     # ties in (pair, time) may come in another order: compare the levels reached per (pair, t)
