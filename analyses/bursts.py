@@ -22,7 +22,11 @@ the same occasion: a clock). Each occasion counts once, with the evidence of its
 restricted to the members (``m`` = members present) among the bursts where the members are at
 least ``min_share`` of everyone on the object in that half hour (a few stragglers of a
 televised goal are part of its crowd), and only members present on at least two occasions count
-(one burst, however large, is not repetition). A group needs ``min_occasions`` (6) occasions:
+(one burst, however large, is not repetition), and only members in lockstep with the group:
+at least half of their own actions on the objects of the bursts the group dominates fall inside
+those bursts (:func:`_in_lockstep`; at a million videos thousands of ordinary users of a
+campaign's tag each land in two of its waves by chance, but post there mostly at other times).
+A group needs ``min_occasions`` (6) occasions:
 repetition is what separates a campaign's waves from the few matches a club's supporters watched
 together. The occasions' evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
@@ -43,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import gammaln
-from scipy.stats import binom, poisson
+from scipy.stats import binom
 
 from analyses.arrays import sorted_unique
 from analyses.groups import gamma_log_sf, log_multiplicity
@@ -172,10 +176,14 @@ def _count_within(sorted_keys: np.ndarray, centre: np.ndarray, h: int) -> np.nda
 
 def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      mean_degree: float, gap: int = 3600, clock_tolerance: int = 600,
-                     horizon: int = 43_200, alpha_member: float = 0.01, min_share: float = 0.3,
-                     n_significant: int | None = None, min_occasions: int = 6
-                     ) -> tuple[float, dict[int, int], int]:
+                     horizon: int = 43_200, min_own_share: float = 0.5, min_dominance: float = 0.5,
+                     min_share: float = 0.3,
+                     n_significant: int | None = None, min_occasions: int = 6,
+                     lockstep: bool = True) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
+
+    ``lockstep=False`` skips the member rule of :func:`_in_lockstep` (for the pieces of a
+    group that a partitioner cut: each piece is a minority of the bursts the whole dominates).
 
     ``ln p`` is scan-corrected for the group's size; members present on fewer than two
     occasions do not count (and are absent from the per-member counts).
@@ -211,10 +219,12 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
         if repeated == present:
             break
         present = repeated
-    # A member must be there more often than its own posting on those objects explains: an
-    # ordinary user of a campaign's tag lands in one of its bursts now and then.
-    present = _beyond_chance(bursts, tb, member_occ[member_occ["account"].isin(present)],
-                             horizon, alpha_member)
+    # A member acts in lockstep with the group: most of its own actions on the group's objects
+    # fall inside the group's bursts at the group's time scale (an ordinary user of a
+    # campaign's tag lands in one of its bursts now and then, among its other posts there).
+    if lockstep:
+        present = _in_lockstep(bursts, tb, member_occ[member_occ["account"].isin(present)],
+                               min_dominance, min_own_share, gap)
     if len(present) < 3 or len(best) < min_occasions:
         return 0.0, {}, 0
     counts = counts[counts.index.isin(present)]
@@ -228,31 +238,41 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
     return lp, {int(a): int(c) for a, c in counts.items() if a in present}, int(len(best))
 
 
-def _beyond_chance(bursts: Bursts, tb: pd.DataFrame, member_occ: pd.DataFrame, horizon: int,
-                   alpha: float) -> set[int]:
-    """Members whose number of occasions beats chance: for each of the group's bursts, an
-    account with ``k`` actions on its object within ``horizon`` lands inside its span with
-    probability about ``k · span / (2 horizon)``; the occasions it was there are compared with
-    the sum of those (Poisson), corrected for the members tested."""
-    accounts = member_occ["account"].unique()
+def _in_lockstep(bursts: Bursts, tb: pd.DataFrame, member_occ: pd.DataFrame,
+                 min_dominance: float, min_own_share: float, gap: int) -> set[int]:
+    """Members in lockstep with the group: present on at least two occasions in bursts the
+    group dominates (its members at least ``min_dominance`` of the burst's accounts), with at
+    least ``min_own_share`` of their own actions on those objects, from an hour before the
+    group's first such burst to an hour after its last, inside them. This is SynchroTrap's
+    per-user share of matched actions (Cao et al. 2014, "Uncovering large groups of active
+    malicious accounts in online social networks", CCS) on CopyCatch's lockstep groups: a cell's
+    member posts there mostly in the waves; a fan of the campaign's tag posts there mostly at
+    other times, lands in a wave now and then, and is one of many in the half hour's crowd."""
+    own = tb[tb["mg"] >= min_dominance * tb["m"]].reset_index()
+    mine = member_occ[member_occ["burst"].isin(own["burst"])]
+    occasions = mine.groupby("account")["occasion"].nunique()
+    accounts = occasions[occasions >= 2].index.to_numpy()
     if not len(accounts):
         return set()
-    b = tb.reset_index()
-    grid = pd.DataFrame({"account": np.repeat(accounts, len(b)),
-                         "burst": np.tile(b["burst"].to_numpy(), len(accounts))})
-    info = b.set_index("burst").loc[grid["burst"]]
-    mid = ((info["start"] + info["end"]) // 2).to_numpy()
-    k = bursts.actions_near(info["object"].to_numpy(), grid["account"].to_numpy(),
-                            mid - horizon, mid + horizon)
-    width = np.maximum(info["end"] - info["start"], info["window"]).to_numpy(float)
-    grid["mu"] = np.minimum(k * width / (2.0 * horizon), 1.0)
-    grid["occasion"] = info["occasion"].to_numpy()
-    # per occasion, its tightest burst on each object: landing there is what membership means
-    mu = grid.groupby(["account", "occasion"])["mu"].min().groupby("account").sum()
-    n = member_occ.groupby("account")["occasion"].nunique()
-    p = -poisson.logsf(n.to_numpy() - 1, np.maximum(mu.reindex(n.index).to_numpy(), 1e-12))
-    keep = p >= math.log(len(accounts)) - math.log(alpha)
-    return set(n.index[keep].tolist())
+    n_b, n_a = len(own), len(accounts)
+    row = np.repeat(np.arange(n_a), n_b)
+    count = bursts.actions_near(np.tile(own["object"].to_numpy(), n_a), accounts[row],
+                                np.tile(own["start"].to_numpy(), n_a),
+                                np.tile(own["end"].to_numpy(), n_a))
+    # bursts of one window are disjoint on an object; a wider window's contain a tighter's
+    per = pd.DataFrame({"row": row, "object": np.tile(own["object"].to_numpy(), n_a),
+                        "occasion": np.tile(own["occasion"].to_numpy(), n_a),
+                        "window": np.tile(own["window"].to_numpy(), n_a), "count": count})
+    inside = (per.groupby(["row", "object", "occasion", "window"])["count"].sum()
+              .groupby(["row", "object", "occasion"]).max().groupby("row").sum()
+              .reindex(range(n_a), fill_value=0).to_numpy())
+    objs = np.unique(own["object"].to_numpy())
+    lo, hi = int(own["start"].min()) - gap, int(own["end"].max()) + gap
+    mine_all = bursts.actions_near(np.tile(objs, n_a), np.repeat(accounts, len(objs)),
+                                   np.full(len(objs) * n_a, lo), np.full(len(objs) * n_a, hi))
+    total = np.bincount(np.repeat(np.arange(n_a), len(objs)), weights=mine_all, minlength=n_a)
+    keep = inside >= min_own_share * np.maximum(total, 1)
+    return set(accounts[keep].tolist())
 
 
 def _occasions(start: np.ndarray, gap: int, clock_tolerance: int) -> np.ndarray:

@@ -286,12 +286,23 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
         codes = np.array(sorted(code[a] for a in community), dtype=np.int64)
         lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
                                                    min(mean_degree, burst_degree),
-                                                   n_significant=n_significant)
+                                                   n_significant=n_significant, lockstep=False)
         members = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(members) >= min_size:
             out.append((members, lp))
-    return _merge_co_bursting(found, out, threshold, n_accounts, min(mean_degree, burst_degree),
-                              n_significant, log_alpha)
+    merged = _merge_co_bursting(found, out, threshold, n_accounts, min(mean_degree, burst_degree),
+                                n_significant, log_alpha)
+    # only now, with a cut cell whole again, are its members judged by their lockstep with it
+    final = []
+    for members, _ in merged:
+        codes = np.array(sorted(code[a] for a in members), dtype=np.int64)
+        lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
+                                                   min(mean_degree, burst_degree),
+                                                   n_significant=n_significant)
+        kept = sorted(found.account_ids[a] for a in occasions)
+        if lp <= log_alpha and len(kept) >= min_size:
+            final.append((kept, lp))
+    return final
 
 
 def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float]],
@@ -330,7 +341,8 @@ def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float
             union = sorted({a for gi in parts for a in groups[gi][0]})
             codes = np.array(sorted(code[a] for a in union), dtype=np.int64)
             lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts, degree,
-                                                       n_significant=n_significant)
+                                                       n_significant=n_significant,
+                                                       lockstep=False)
             if lp <= log_alpha and lp <= min(groups[gi][1] for gi in parts):
                 out.append((sorted(found.account_ids[a] for a in occasions), lp))
                 continue

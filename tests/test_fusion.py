@@ -159,6 +159,35 @@ def test_pieces_of_a_cell_that_burst_together_are_one_group() -> None:
     assert min(lp for m, lp in merged if len(m) == 20) < -20.0
 
 
+def test_a_fan_of_the_tag_who_lands_in_two_waves_is_not_a_member() -> None:
+    # A cell of 12 posts #x in 8 waves a day apart (7 members each time, within 30 s). Three
+    # fans of #x post on it 8 times each over the week, and two of their posts happen to fall
+    # inside two of the waves: they were there on two occasions, like a member, but most of
+    # their own posts on #x are elsewhere. A cell member posts on #x only in the waves.
+    from analyses import bursts
+    rng = np.random.default_rng(7)
+    obj, acc, t = [], [], []
+    waves = [T0 + w * DAY + w * 2_700 for w in range(8)]
+    for w, t0 in enumerate(waves):
+        for a in range(7):  # members take turns: each is in four or five waves
+            obj.append(0), acc.append((7 * w + a) % 12), t.append(t0 + int(rng.integers(0, 30)))
+    for f in range(3):
+        lucky = rng.choice(8, 2, replace=False)
+        for w in lucky:
+            obj.append(0), acc.append(12 + f), t.append(waves[w] + int(rng.integers(0, 30)))
+        for _ in range(6):
+            obj.append(0), acc.append(12 + f)
+            t.append(T0 + int(rng.integers(0, 8 * DAY)) + DAY // 2)
+    found = bursts.find_bursts(np.array(obj), np.array(acc), np.array(t), (60,), 43_200,
+                               account_ids=np.array([f"a{i}" for i in range(15)]))
+    codes = np.arange(15)
+    lp, members, occasions = bursts.group_burst_test(found, codes, 1_000, 5.0)
+    assert sorted(members) == list(range(12)) and occasions == 8 and lp < math.log(1e-6)
+    # without the lockstep rule the fans count: they were there twice
+    _, loose, _ = bursts.group_burst_test(found, codes, 1_000, 5.0, lockstep=False)
+    assert sorted(loose) == list(range(15))
+
+
 def test_a_weak_group_sharing_its_moments_is_part_of_the_crowd() -> None:
     from analyses.explain import crowd_embedded
     shared = [{"occasions": 4, "exclusivity": 0.64}, {"occasions": 1, "exclusivity": 1.0}]
