@@ -39,6 +39,7 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
     stage (``read_graph``, the stages of :func:`analyses.detect.detect`, ``write_graph``)."""
     t0 = time.monotonic()
     run_id = new_run_id("detect")
+    started = pd.Timestamp.now(tz="UTC").isoformat()
     t = time.monotonic()
     posts = q.posts_frame(graph, incident=incident, since=since, until=until)
     read_s = time.monotonic() - t
@@ -52,7 +53,7 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
     t = time.monotonic()
     clusters, members = _result_rows(run_id, result, accounts)
     run = {
-        "run_id": run_id, "status": "completed", "incident": incident, "since": since,
+        "run_id": run_id, "status": "running", "incident": incident, "since": since,
         "until": until, "seed": params.seed, "tool_version": __version__,
         "params_json": json.dumps(result.params, sort_keys=True),
         "stats_json": json.dumps(result.stats, sort_keys=True, default=str),
@@ -60,12 +61,13 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
         "time_window": result.params["fusion"]["time_window"],
         "signals": list(result.params["fusion"]["signals"]),
         "n_posts": int(len(posts)), "n_clusters": len(clusters), "n_flagged": len(members),
-        "started_at": pd.Timestamp.now(tz="UTC").isoformat(),
+        "started_at": started,
     }
+    # written "running" first and marked completed by the last write: a run that crashes while
+    # its clusters are written is never the latest (exports and the app read completed runs)
     q.write_detection(graph, run, clusters, members)
     result.timings["write_graph"] = round(time.monotonic() - t, 3)
-    graph.write("MATCH (r:DetectionRun {run_id: $id}) SET r.finished_at = datetime(), "
-                "r.timings_json = $timings", id=run_id, timings=json.dumps(result.timings))
+    q.complete_detection(graph, run_id, json.dumps(result.timings))
     return DetectionJob(run_id=run_id, result=result, seconds=time.monotonic() - t0)
 
 

@@ -124,3 +124,28 @@ def test_exports_from_the_command_line(detected, neo4j_env: dict[str, str], tmp_
     missing = subprocess.run([LOCKSTEP, "export", "entities", "--cluster", "999", "--kind", "videos"],
                              capture_output=True, text=True, env=neo4j_env, timeout=120)
     assert missing.returncode == 1 and "no cluster '999'" in missing.stderr
+
+
+def test_a_run_that_crashes_while_writing_is_never_the_latest(detected, monkeypatch) -> None:  # noqa: ANN001
+    from graph.queries.app import detection_runs
+    from graph.queries.detect import latest_detection_run
+    graph, _, run_id = detected
+    real = Graph.write_batches
+
+    def fail_on_members(self, query, rows, batch_size=5000, **params):  # noqa: ANN001, ANN003, ANN202
+        if "MEMBER_OF" in query:
+            raise RuntimeError("server went away")
+        return real(self, query, rows, batch_size=batch_size, **params)
+
+    monkeypatch.setattr(Graph, "write_batches", fail_on_members)
+    with pytest.raises(RuntimeError, match="server went away"):
+        run_detection(graph, DetectParams(seed=42), incident="skyfall")
+    monkeypatch.undo()
+    # the crashed run's node and clusters are there, marked running, with no finish time ...
+    crashed = graph.read("MATCH (r:DetectionRun) WHERE r.run_id <> $run "
+                         "RETURN r.status AS s, r.finished_at AS f, r.n_clusters AS n", run=run_id)
+    assert len(crashed) == 1 and crashed[0]["s"] == "running" and crashed[0]["f"] is None
+    assert crashed[0]["n"] > 0
+    # ... and the completed run stays the latest for exports and the app
+    assert latest_detection_run(graph)["run_id"] == run_id
+    assert [r["run_id"] for r in detection_runs(graph)] == [run_id]

@@ -61,7 +61,8 @@ def accounts_frame(graph: Graph, keys: list[str]) -> pd.DataFrame:
 
 def write_detection(graph: Graph, run: dict[str, Any], clusters: list[dict[str, Any]],
                     members: list[dict[str, Any]]) -> None:
-    """One DetectionRun, its Cluster nodes and MEMBER_OF relationships (idempotent per run id)."""
+    """One DetectionRun (as given: ``status`` "running" until :func:`complete_detection`), its
+    Cluster nodes and MEMBER_OF relationships (idempotent per run id)."""
     graph.write("MERGE (r:DetectionRun {run_id: $run.run_id}) SET r += $run", run=run)
     graph.write_batches(
         "UNWIND $rows AS row MERGE (c:Cluster {cluster_id: row.cluster_id}) SET c += row",
@@ -72,6 +73,13 @@ def write_detection(graph: Graph, run: dict[str, Any], clusters: list[dict[str, 
         "MERGE (a)-[m:MEMBER_OF {run_id: row.run_id}]->(c) "
         "SET m.member_score = row.member_score, m.rank = row.rank",
         members, batch_size=5000)
+
+
+def complete_detection(graph: Graph, run_id: str, timings_json: str) -> None:
+    """Mark a run completed, after its last cluster and member are written."""
+    graph.write("MATCH (r:DetectionRun {run_id: $id}) SET r.status = 'completed', "
+                "r.finished_at = datetime(), r.timings_json = $timings",
+                id=run_id, timings=timings_json)
 
 
 def latest_detection_run(graph: Graph) -> dict[str, Any] | None:
