@@ -19,6 +19,13 @@ from analyses.signals import SIGNALS as SIGNAL_NAMES
 from graph.errors import LockstepError
 from lockstep import __version__
 
+# Numeric options are checked by click, with a message naming the option (no traceback, nothing
+# silently changed). The generator's smallest scale is samples.window.MIN_SCALE (not imported
+# here: the CLI starts without loading the simulator).
+PORT = click.IntRange(1, 65_535)
+SEED = click.IntRange(0, 2**32 - 1)
+SCALE = click.FloatRange(min=0.2, max=10_000)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,7 +69,7 @@ def _resolve_data_dir(data_dir: Path | None) -> Path:
 
 
 @db.command("start")
-@click.option("--port", type=int, default=None, help="Bolt port on 127.0.0.1 (default 7687).")
+@click.option("--port", type=PORT, default=None, help="Bolt port on 127.0.0.1 (default 7687).")
 @_data_dir_option
 @click.option("--heap", default=None, help="Java heap, e.g. 512m or 4g (LOCKSTEP_NEO4J_HEAP).")
 @click.option("--pagecache", default=None, help="Neo4j page cache, e.g. 256m (LOCKSTEP_NEO4J_PAGECACHE).")
@@ -164,7 +171,7 @@ def db_reset(yes: bool) -> None:
                    "canonical); detected per file by default.")
 @click.option("--incident", default="default", show_default=True,
               help="Incident name recorded on every entity and on the IngestRun.")
-@click.option("--batch-size", type=int, default=5000, show_default=True,
+@click.option("--batch-size", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
               help="Rows per UNWIND statement.")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path(".lockstep") / "ingest", show_default=True,
@@ -175,7 +182,7 @@ def db_reset(yes: bool) -> None:
                    "importer, for a first load into an empty database of the local server "
                    "(stops and restarts it). auto: bulk when it can run and the input is 64 MB "
                    "or more, else online.")
-@click.option("--workers", type=int, default=None,
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Processes that read the files of a bulk load (default: cores, up to 4).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def ingest_cmd(paths: tuple[str, ...], fmt: str | None, incident: str, batch_size: int,
@@ -232,8 +239,8 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
 # --------------------------------------------------------------------------------------- generate
 @main.command("generate")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--scale", type=float, default=1.0, show_default=True,
+@click.option("--seed", type=SEED, default=7, show_default=True)
+@click.option("--scale", type=SCALE, default=1.0, show_default=True,
               help="1.0 is about 10,000 videos and 2,000 accounts; 100 is about 1M videos.")
 @click.option("--format", "fmt", type=click.Choice(["research_api", "zeeschuimer"]), default="research_api",
               show_default=True, help="How the videos are written (users and comments: Research API).")
@@ -269,7 +276,7 @@ def generate_cmd(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
 @click.option("--clustering", type=click.Choice(["leiden", "louvain", "components"]),
               default="leiden", show_default=True,
               help="How candidate groups are proposed before the group tests.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seeds Louvain and MinHash.")
+@click.option("--seed", type=SEED, default=42, show_default=True, help="Seeds Louvain and MinHash.")
 def detect_cmd(incident: str | None, since: str | None, until: str | None, signals: str,
                windows: str, min_participation: int, alpha: float, min_cluster_size: int,
                clustering: str, seed: int) -> None:
@@ -333,8 +340,8 @@ def export_group() -> None:
 @export_group.command("clusters")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--run", "run_id", default=None, help="Detection run (default: the latest).")
-@click.option("--min-score", type=float, default=0.0, show_default=True)
-@click.option("--min-size", type=int, default=0, show_default=True)
+@click.option("--min-score", type=click.FloatRange(0.0, 1.0), default=0.0, show_default=True)
+@click.option("--min-size", type=click.IntRange(min=0), default=0, show_default=True)
 def export_clusters(out: Path, run_id: str | None, min_score: float, min_size: int) -> None:
     """One row per flagged account with its cluster, scores and top signals (CSV)."""
     from graph.connection import Graph
@@ -415,10 +422,10 @@ def review_cmd(run_id: str | None, out_dir: Path) -> None:
 @click.option("--sample", type=click.Path(file_okay=False, path_type=Path),
               default=Path(".lockstep") / "sample-incident", show_default=True,
               help="Where the sample incident is generated (kept between runs).")
-@click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--scale", type=float, default=1.0, show_default=True)
+@click.option("--seed", type=SEED, default=7, show_default=True)
+@click.option("--scale", type=SCALE, default=1.0, show_default=True)
 @click.option("--app/--no-app", "open_app", default=True, help="Open the app at the end.")
-@click.option("--port", type=int, default=8501, help="HTTP port of the app.")
+@click.option("--port", type=PORT, default=8501, help="HTTP port of the app.")
 def demo(data_dir: Path | None, sample: Path, seed: int, scale: float, open_app: bool,
          port: int) -> None:
     """The whole job on the embedded default: local Neo4j, sample incident, detection, app."""
@@ -469,7 +476,7 @@ def demo(data_dir: Path | None, sample: Path, seed: int, scale: float, open_app:
 
 # -------------------------------------------------------------------------------------------- app
 @main.command("app")
-@click.option("--port", type=int, default=8501, help="HTTP port of the app.")
+@click.option("--port", type=PORT, default=8501, help="HTTP port of the app.")
 @click.option("--headless/--browser", default=False, help="Do not open a browser window.")
 def app_cmd(port: int, headless: bool) -> None:
     """Open the investigation app (Streamlit) on the configured graph."""

@@ -40,3 +40,34 @@ def test_app_starts_without_a_prompt_and_opens_the_browser(neo4j_env: dict[str, 
     finally:
         stop_process(proc)
 
+
+
+def _listening(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on ``port`` (from /proc/net/tcp{,6})."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            addr, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:
+                found.add(addr)
+    return found
+
+
+def test_streamlit_run_listens_on_this_machine_only(neo4j_env: dict[str, str],
+                                                    tmp_path: Path) -> None:
+    # the README's alternative launch, without any address flag: the project's config decides
+    root = Path(__file__).resolve().parent.parent
+    port = local_server.free_port()
+    env = dict(neo4j_env, HOME=str(tmp_path))
+    log = tmp_path / "app.log"
+    streamlit = Path(LOCKSTEP).parent / "streamlit"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([str(streamlit), "run", "app.py", "--server.port", str(port)],
+                                cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=fh,
+                                stderr=subprocess.STDOUT)
+    try:
+        wait_for_app(f"http://127.0.0.1:{port}", proc, log)
+        assert _listening(port) == {"0100007F"}  # 127.0.0.1, and no wildcard or IPv6 socket
+    finally:
+        stop_process(proc)
