@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from graph.errors import LockstepError
+from lockstep.csvsafe import inert
 
 COORTWEET_COLUMNS = ("object_id", "account_id", "content_id", "timestamp_share")
 _ID_FIELDS = ("object_id", "account_id", "content_id")
@@ -110,7 +111,7 @@ def _write(df: pd.DataFrame, path: Path) -> None:
         if _is_parquet(path):
             df.to_parquet(path, index=False)
         else:
-            df.to_csv(path, index=False)
+            inert(df).to_csv(path, index=False, lineterminator="\r\n")  # see exports.render
     except OSError as exc:
         raise LockstepError(f"cannot write {path}: {exc}") from exc
 

@@ -22,6 +22,7 @@ from graph.errors import LockstepError
 from graph.queries import detect as q
 from graph.queries.exports import clusters_for_export, record_export_node
 from ingest.load import new_run_id
+from lockstep.csvsafe import inert
 
 KINDS = ("accounts", "videos", "hashtags", "sounds")
 FORMATS = ("csv", "json")
@@ -153,7 +154,8 @@ def render(table: pd.DataFrame, fmt: str) -> bytes:
     """The exact bytes of an export (CSV with a header, or a JSON array of objects)."""
     if fmt == "csv":
         buf = io.StringIO()
-        table.to_csv(buf, index=False, lineterminator="\n")
+        # CRLF rows (RFC 4180): a text cell with a bare carriage return is then quoted too
+        inert(table).to_csv(buf, index=False, lineterminator="\r\n")
         return buf.getvalue().encode("utf-8")
     if fmt == "json":
         records = json.loads(table.to_json(orient="records", force_ascii=False))

@@ -26,10 +26,13 @@ from samples.window import MIN_SCALE
     (["export", "clusters", "--out", "x.csv", "--min-score", "1.5"], "--min-score"),
     (["app", "--port", "0"], "--port"),
     (["db", "start", "--port", "99999"], "--port"),
-    (["coordination", "in.csv", "--out", "o.csv", "--window", "-1"], "--window"),
+    (["coordination", "--input", "IN", "--out", "o.csv", "--window", "-1"], "--window"),
 ])
 def test_out_of_range_options_are_refused_with_the_option_named(args: list[str], option: str,
                                                                  tmp_path) -> None:  # noqa: ANN001
+    source = tmp_path / "in.csv"
+    source.write_text("object_id,account_id,content_id,timestamp_share\n")
+    args = [str(source) if a == "IN" else a for a in args]
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 2, result.output
     assert option in result.output and "Traceback" not in result.output
