@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.errors import LocalServerError
+from graph.private import private_dir, umask
 
 LAUNCHER_DIR = Path(__file__).parent / "launcher"
 STATE_FILE = "lockstep-server.json"
@@ -235,6 +236,7 @@ def start(
         )
     java = find_java()
     classpath = resolve_classpath()
+    private_dir(data_dir)  # the store holds the incident: owner-only, like everything it writes
     home = data_dir / "home"
     home.mkdir(parents=True, exist_ok=True)
     log_path = data_dir / LOG_FILE
@@ -247,7 +249,7 @@ def start(
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, start_new_session=True, cwd=str(data_dir),
+            env=env, start_new_session=True, cwd=str(data_dir), umask=umask(),
         )
     state = ServerState(
         pid=proc.pid, port=port, uri=f"bolt://127.0.0.1:{port}", user="neo4j", password=password,
@@ -343,7 +345,8 @@ def admin_import(data_dir: Path, database: str, args: list[str], log_path: Path,
     lines: list[str] = []
     with open(log_path, "w") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                stdin=subprocess.DEVNULL, env=env, cwd=str(data_dir))
+                                stdin=subprocess.DEVNULL, env=env, cwd=str(data_dir),
+                                umask=umask())
         assert proc.stdout is not None
         for line in proc.stdout:
             log.write(line)

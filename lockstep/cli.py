@@ -46,6 +46,12 @@ class LockstepGroup(click.Group):
 @click.version_option(__version__, prog_name="lockstep")
 def main() -> None:
     """Lockstep: find accounts that spread content in lockstep, show them, contain them."""
+    from graph.private import make_private
+
+    try:
+        make_private()  # everything this run writes (and the Neo4j it starts) is owner-only
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------------------------- db

@@ -24,6 +24,10 @@ def _env_without_neo4j() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
 
 
+def _open_to_others(root: Path) -> list[str]:
+    return [str(p) for p in [root, *root.rglob("*")] if p.stat().st_mode & 0o077]
+
+
 def test_start_status_stop(tmp_path: Path) -> None:
     data_dir = tmp_path / "db"
     port = local_server.free_port()
@@ -41,6 +45,8 @@ def test_start_status_stop(tmp_path: Path) -> None:
         records, _, _ = driver.execute_query("CREATE (n:Probe {v: 42}) RETURN n.v AS v",
                                              database_="neo4j")
         assert records[0]["v"] == 42
+    # the store holds the incident: nothing in it is open to other users (umask 022 here)
+    assert _open_to_others(data_dir) == []
 
     # A second start on the same data dir finds the running server instead of starting another.
     again = run("db", "start", "--port", str(port), "--data-dir", str(data_dir), env=env)
