@@ -15,6 +15,7 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, Query, RoutingControl
 from neo4j.exceptions import (
     AuthError,
+    ConfigurationError,
     DriverError,
     ServiceUnavailable,
     SessionExpired,
@@ -22,7 +23,7 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import GraphAuthError, GraphUnavailable
-from graph.settings import Neo4jSettings, resolve_settings
+from graph.settings import Neo4jSettings, SettingsError, redacted, resolve_settings
 
 _lock = threading.Lock()
 _drivers: dict[tuple[str, str, str], Driver] = {}
@@ -33,13 +34,19 @@ def _driver_for(settings: Neo4jSettings) -> Driver:
     with _lock:
         driver = _drivers.get(key)
         if driver is None:
-            driver = GraphDatabase.driver(
-                settings.uri,
-                auth=(settings.user, settings.password),
-                max_transaction_retry_time=30.0,
-                connection_acquisition_timeout=30.0,
-                notifications_min_severity="OFF",  # "unknown label" hints on empty graphs
-            )
+            try:
+                driver = GraphDatabase.driver(
+                    settings.uri,
+                    auth=(settings.user, settings.password),
+                    max_transaction_retry_time=30.0,
+                    connection_acquisition_timeout=30.0,
+                    notifications_min_severity="OFF",  # "unknown label" hints on empty graphs
+                )
+            except (ConfigurationError, ValueError) as exc:
+                # the driver's messages repeat the URI: say what is wrong, never the URI itself
+                why = str(exc).split(" Given URI")[0].replace(settings.uri, redacted(settings.uri))
+                raise SettingsError(f"the Neo4j driver cannot use NEO4J_URI "
+                                    f"{redacted(settings.uri)}: {why}") from None
             _drivers[key] = driver
         return driver
 

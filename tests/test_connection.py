@@ -72,3 +72,33 @@ def test_queries_use_the_configured_database(graph: Graph) -> None:
     graph.write("UNWIND range(1, $n) AS i CREATE (:Hashtag {name: 'h' + i})", n=25)
     assert graph.read("MATCH (h:Hashtag) RETURN count(h) AS n")[0]["n"] == 25
     assert graph.read("CALL db.info() YIELD name RETURN name")[0]["name"] == graph.database
+
+
+SECRET = "s3cret-Pw"
+
+
+@pytest.mark.parametrize("uri", [
+    f"bolt://neo4j:{SECRET}@127.0.0.1:1",           # credentials in the URI, server down
+    f"neo4j+s://neo4j:{SECRET}@example.org:port",   # port not a number, routing scheme
+    f"http://neo4j:{SECRET}@example.org",           # not a Bolt scheme
+    f"bolt://127.0.0.1:1/?token={SECRET}",          # routing context on a direct URI
+    f"bolt://[fe80::1:{SECRET}",                    # not a URI at all
+])
+def test_no_message_shows_a_credential_from_the_uri(uri: str, neo4j_env: dict[str, str]) -> None:
+    env = dict(neo4j_env, NEO4J_URI=uri, NEO4J_PASSWORD=SECRET + "-env")
+    result = subprocess.run([LOCKSTEP, "db", "init"], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert "error: " in result.stderr and "Traceback" not in result.stderr
+    assert SECRET not in result.stderr + result.stdout
+
+
+def test_credentials_in_the_uri_are_used(neo4j_settings: Neo4jSettings,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    host = neo4j_settings.uri.removeprefix("bolt://")
+    monkeypatch.setenv("NEO4J_URI", f"bolt://{neo4j_settings.user}:{neo4j_settings.password}@{host}")
+    monkeypatch.setenv("NEO4J_PASSWORD", "not-the-password")
+    settings = resolve_settings()
+    assert settings.uri == neo4j_settings.uri and settings.password == neo4j_settings.password
+    assert Graph(settings).read("RETURN 1 AS one") == [{"one": 1}]
+    assert neo4j_settings.password not in settings.describe()
