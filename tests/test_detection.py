@@ -126,10 +126,13 @@ def test_exports_from_the_command_line(detected, neo4j_env: dict[str, str], tmp_
     assert missing.returncode == 1 and "no cluster '999'" in missing.stderr
 
 
-def test_a_run_that_crashes_while_writing_is_never_the_latest(detected, monkeypatch) -> None:  # noqa: ANN001
+def test_a_run_that_crashes_while_writing_is_never_the_latest(graph: Graph, tmp_path: Path,
+                                                              monkeypatch) -> None:  # noqa: ANN001
     from graph.queries.app import detection_runs
     from graph.queries.detect import latest_detection_run
-    graph, _, run_id = detected
+    generate_incident(tmp_path / "incident", seed=3, scale=0.2)
+    ingest(graph, [tmp_path / "incident"], incident="skyfall", out_dir=tmp_path / "out")
+    run_id = run_detection(graph, DetectParams(seed=42), incident="skyfall").run_id
     real = Graph.write_batches
 
     def fail_on_members(self, query, rows, batch_size=5000, **params):  # noqa: ANN001, ANN003, ANN202
