@@ -64,6 +64,10 @@ def handle(value: Any) -> str:
     return text
 
 
+# a decimal mantissa or a signed exponent: "1.0e3", "7.301E+18" (a bare "1e5" may be a hash)
+_FLOAT_ID = re.compile(r"^[+-]?\d+(?:\.\d+[eE][+-]?|[eE][+-])\d+$")
+
+
 def ident(value: Any) -> str:
     """A platform id (int or digit string or opaque hash) as text; floats like 1.0e18 refused."""
     if isinstance(value, bool):
@@ -78,6 +82,8 @@ def ident(value: Any) -> str:
         text = value.strip()
         if text.endswith(".0") and text[:-2].isdigit():
             text = text[:-2]
+        if _FLOAT_ID.match(text):  # a spreadsheet's "7.301e18": the digits are gone
+            raise ValueError(f"id {text!r} is in floating-point notation (precision lost)")
         if not text:
             raise ValueError("empty")
         return text

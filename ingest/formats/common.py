@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,6 +43,8 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     with open(path, "rb") as fh:
         for number, line in enumerate(fh, 1):
             position += len(line)
+            if number == 1:
+                line = strip_bom(line)
             if number % _EVERY == 0:
                 report(position)
             if not line.strip():
@@ -58,7 +61,8 @@ def iter_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str 
     The line number is where the record starts (quoted fields may span lines), so people can find
     it in an editor. Columns may come in any order; names are matched case-insensitively.
     """
-    with open(path, newline="", encoding="utf-8-sig", errors="replace") as fh:
+    # invalid bytes are kept as surrogate escapes, so that their row is rejected, not altered
+    with open(path, newline="", encoding="utf-8-sig", errors="surrogateescape") as fh:
         reader = csv.reader(_counting(fh))
         try:
             header = [h.strip().lower() for h in next(reader)]
@@ -77,6 +81,14 @@ def iter_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str 
             number, start = start, reader.line_num + 1
             if not values or all(not v for v in values):
                 continue
+            bad = next((i for i, v in enumerate(values) if _INVALID.search(v)), None)
+            if bad is not None:
+                name = header[bad] if bad < len(header) else f"column {bad + 1}"
+                byte = ord(_INVALID.search(values[bad]).group()) - 0xDC00
+                values = [_INVALID.sub("\ufffd", v) for v in values]
+                yield number, dict(zip(header, values, strict=False)), (
+                    f"field {name}: invalid UTF-8 (byte 0x{byte:02x})")
+                continue
             if len(values) != len(header):
                 yield number, dict(zip(header, values, strict=False)), (
                     f"expected {len(header)} columns, found {len(values)}")
@@ -93,6 +105,15 @@ def _counting(lines: Iterator[str]) -> Iterator[str]:
         yield line
 
 
+BOM = b"\xef\xbb\xbf"
+_INVALID = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogate escapes)
+
+
+def strip_bom(data: bytes) -> bytes:
+    """``data`` without a leading UTF-8 byte order mark (Windows tools write one)."""
+    return data[len(BOM):] if data.startswith(BOM) else data
+
+
 def read_head(path: Path, size: int = 4096) -> bytes:
     with open(path, "rb") as fh:
-        return fh.read(size)
+        return strip_bom(fh.read(size))

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from ingest.formats.common import iter_json_lines, reject_for
+from ingest.formats.common import iter_json_lines, reject_for, strip_bom
 from ingest.normalize import (
     Fields,
     RecordError,
@@ -278,7 +278,7 @@ def read(path: Path) -> Iterator[Parsed]:
     file = str(path)
     if path.suffix.lower() == ".json":
         try:
-            body = orjson.loads(path.read_bytes())
+            body = orjson.loads(strip_bom(path.read_bytes()))
         except orjson.JSONDecodeError as exc:
             yield reject_for("responses", file, 1, None, f"malformed JSON: {exc}", None)
             return
