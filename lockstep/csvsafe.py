@@ -21,15 +21,8 @@ import pandas as pd
 _FORMULA = re.compile(r"^(?:[\t\r]| *[=+\-@])")
 
 
-def inert_text(value: object) -> object:
-    """``value`` with a leading ``'`` if a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return "'" + value
-    return value
-
-
 def inert(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with its text cells inert (:func:`inert_text`; a copy only if one had to
+    """``table`` with its text cells inert (module docstring; a copy only if one had to
     change); other columns as they are."""
     out = table
     for col in table.columns:

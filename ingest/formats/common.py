@@ -81,8 +81,9 @@ def iter_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str] | None, str 
             number, start = start, reader.line_num + 1
             if not values or all(not v for v in values):
                 continue
-            bad = next((i for i, v in enumerate(values) if _INVALID.search(v)), None)
-            if bad is not None:
+            # one search per row (the hot path of a large CSV); the field only when there is a hit
+            if _INVALID.search("".join(values)):
+                bad = next(i for i, v in enumerate(values) if _INVALID.search(v))
                 name = header[bad] if bad < len(header) else f"column {bad + 1}"
                 byte = ord(_INVALID.search(values[bad]).group()) - 0xDC00
                 values = [_INVALID.sub("\ufffd", v) for v in values]
