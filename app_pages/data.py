@@ -32,9 +32,15 @@ def detection_runs(_graph: Graph, key: str) -> list[dict[str, Any]]:
     return qa.detection_runs(_graph)
 
 
-@st.cache_data(show_spinner=False, ttl=_TTL)
 def ingest_runs(_graph: Graph, key: str) -> list[dict[str, Any]]:
+    # Not cached: a killed run turns "interrupted" as time passes, with no new run to change the
+    # key (20 rows, one query).
     return qa.ingest_runs(_graph)
+
+
+def detection_run_log(_graph: Graph, key: str) -> list[dict[str, Any]]:
+    """Every detection run, finished or not, newest first (not cached, like ingest_runs)."""
+    return qa.detection_runs(_graph, unfinished=True)
 
 
 @st.cache_data(show_spinner=False, ttl=_TTL)

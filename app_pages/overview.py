@@ -102,6 +102,25 @@ def _top_clusters(graph: Graph, key: str, run: dict) -> None:
                       query_params={"run": run["run_id"], "cluster": row.cluster_id})
 
 
+def _unfinished(ingests: list[dict], detections: list[dict]) -> None:
+    """Say which runs did not complete and why: their data is never used by default."""
+    for kind, rows in (("ingest", ingests), ("detection", detections)):
+        for r in rows:
+            if r["status"] in ("failed", "interrupted"):
+                # the error names files, whose names are data: escaped like all data text
+                why = (f": {common.md(r['error'])}" if r.get("error") else
+                       " (its process stopped without finishing)")
+                st.warning(f"The {kind} run {common.md(r['run_id'])} {r['status']}{why}. Nothing "
+                           "is read from it by default; run it again (a re-run adds nothing twice).",
+                           icon=":material/warning:")
+        for r in rows if kind == "ingest" else []:
+            if r.get("unreadable_files"):
+                st.warning(f"The ingest run {common.md(r['run_id'])} could not read "
+                           f"{len(r['unreadable_files'])} file(s): "
+                           + common.md(", ".join(r["unreadable_files"][:5])),
+                           icon=":material/warning:")
+
+
 def _runs(graph: Graph, key: str) -> None:
     st.subheader("Latest runs")
     left, right = st.columns(2)
@@ -114,14 +133,17 @@ def _runs(graph: Graph, key: str) -> None:
             "records read": r["read"], "loaded": r["loaded"], "rejected": r["rejected"],
             "seconds": round(r["seconds"] or 0, 1),
         } for r in ingests]), hide_index=True, width="stretch")
-    runs = data.detection_runs(graph, key)
+    log = data.detection_run_log(graph, key)
+    runs = [r for r in log if r["status"] == "completed"]
     with right:
         st.markdown("**Detection runs**")
         st.dataframe(pd.DataFrame([{
-            "run": r["run_id"], "incident": r["incident"], "finished": common.iso(r["finished_at"]),
+            "run": r["run_id"], "incident": r["incident"], "status": r["status"],
+            "finished": common.iso(r["finished_at"]),
             "clusters": r["n_clusters"], "flagged": r["n_flagged"], "posts": r["n_posts"],
             "window s": r["time_window"], "seed": r["seed"], "signals": common.signals_text(r["signals"]),
-        } for r in runs]), hide_index=True, width="stretch")
+        } for r in log]), hide_index=True, width="stretch")
+    _unfinished(ingests, log)
     if runs:
         with st.expander(f"Parameters of the latest detection run ({runs[0]['run_id']})"):
             st.json({"parameters": runs[0]["params"], "window estimate": runs[0]["window_estimate"],

@@ -2,7 +2,7 @@
 offline importer (``graph/bulk_import.py``).
 
 Reading, validation, rejects and counts are the online loader's: each file is read by the same
-reader into one batch (:class:`ingest.load.Loader`'s ``add``), in worker processes
+reader into one batch (:meth:`ingest.rows.Batch.add`), in worker processes
 (:func:`read_files`; spawned, so nothing of the parent's driver is shared) while the server
 stops. The workers hand back what pickles cheaply: videos (most of an incident) already as CSV
 columns, relationships as tables (:func:`_read_file`). The parent takes the files in file order
@@ -50,7 +50,7 @@ from graph.bulk_import import ImportFiles, ImportReport, NodeColumns
 from graph.connection import Graph
 from graph.queries import load as q
 from graph.schema import init_schema
-from ingest.load import Loader, _Batch, no_gc, reject_record, warning_record
+from ingest.rows import Batch, author_conflict, guarded, no_gc, reject_record, warning_record
 
 # Nodes per CSV part (relationship parts: 4x): large parts keep the importer's input list short.
 BULK_BATCH = 100_000
@@ -182,9 +182,9 @@ def _file_columns(name: str, rows: dict[str, list[Any]]) -> FileColumns:
     return FileColumns(part, leftovers, stub_table, counters, exact, irregular)
 
 
-def _merge_file_rows(batch: _Batch, name: str, rows: dict[str, list[Any]]) -> None:
+def _merge_file_rows(batch: Batch, name: str, rows: dict[str, list[Any]]) -> None:
     """Merge one file's rows of ``name`` into ``batch``, after the files before it (file order
-    matters: later rows overwrite, newer counters win, as in :meth:`_Batch.node`)."""
+    matters: later rows overwrite, newer counters win, as in :meth:`Batch.node`)."""
     have = batch.nodes[name]
     # Keys new to the batch are taken as they are (a C-level update); only keys seen in an
     # earlier file are merged row by row.
@@ -203,7 +203,7 @@ class BulkLoader:
       rows of one file only (or only as a stub elsewhere) is final as it is; keys with rows in
       several files (a reposted video is also in the video export; overlapping exports) are
       rebuilt from the columns, or read again from those files where the columns cannot give
-      the rows back exactly, and merged in file order by :meth:`ingest.load._Batch.node`, as the
+      the rows back exactly, and merged in file order by :meth:`ingest.rows.Batch.node`, as the
       online ``MERGE`` merges them (properties overwrite, newer counters win).
     * Other labels (accounts, hashtags, sounds, URLs: few keys, seen in many files) arrive as
       Python rows and are merged the same way as they come.
@@ -221,7 +221,7 @@ class BulkLoader:
         self.batch_size = max(1, batch_size)
         self.observed_default = observed_default
         self.workers = workers
-        self.batch = _Batch()
+        self.batch = Batch()
         self.written: Counter = Counter()
         self.created: Counter = Counter()
         self.files = ImportFiles(work_dir)
@@ -231,6 +231,9 @@ class BulkLoader:
         self._tasks: list[tuple[Path, str]] = []
         self._columns: dict[str, list[tuple[int, FileColumns]]] = {name: [] for name in COLUMNAR}
         self._rels: dict[str, list[pa.Table]] = {name: [] for name in q.RELATIONSHIPS}
+        self._posted_files: list[int] = []   # the file of each POSTED table
+        # Field-warning lines: a file that named a second author for a post of an earlier file.
+        self.conflicts: list[dict[str, Any]] = []
         self._delimiter_free = not any(bulk_import.ARRAY_DELIMITER in v for v in (run_id, incident))
 
     def merge(self, task: tuple[Path, str], rows: FileRows) -> None:
@@ -245,6 +248,8 @@ class BulkLoader:
         for name, table in rows.rels.items():
             self._rels[name].append(table)
             self.written[name] += table.num_rows
+            if name == "POSTED":
+                self._posted_files.append(index)
 
     def close(self) -> None:
         """Write every node (what the online CREATE would set), then every relationship (they
@@ -261,6 +266,8 @@ class BulkLoader:
     def _close_relationships(self) -> None:
         """Every relationship, named by its end nodes' ids (one id lookup per label for all
         types), deduplicated over the run."""
+        if len(self._rels["POSTED"]) > 1:
+            self._rels["POSTED"] = [self._first_authors(self._rels["POSTED"])]
         tables = {name: pa.concat_tables(ts) for name, ts in self._rels.items() if ts}
         self._rels = {name: [] for name in q.RELATIONSHIPS}
         ends: dict[str, list[tuple[str, int]]] = {}
@@ -287,6 +294,30 @@ class BulkLoader:
                                  "1": pc.bit_wise_and(pairs, (1 << 31) - 1)})
             self.files.add_relationship_table(name, rtype, src, dst, rows, prop, 4 * self.batch_size)
             self.created[name] += rows.num_rows
+
+    def _first_authors(self, tables: list[pa.Table]) -> pa.Table:
+        """The POSTED rows of every file, one author per video: the first file's (as online,
+        where the first author loaded wins); each later file that names another author gets a
+        field warning (its record number is not kept in a bulk load)."""
+        files = pa.chunked_array([pa.array([f] * t.num_rows, pa.int32())
+                                  for f, t in zip(self._posted_files, tables, strict=True)], pa.int32())
+        rows = pa.concat_tables(tables)
+        rows = rows.append_column("file", files).append_column(
+            "order", pa.array(range(rows.num_rows), pa.int64()))
+        first = rows.group_by("to", use_threads=False).aggregate([("order", "min")])
+        keep = pc.is_in(rows["order"], value_set=first["order_min"])
+        kept = rows.filter(keep)
+        dropped = rows.filter(pc.invert(keep))
+        if dropped.num_rows:
+            author = dict(zip(kept["to"].to_pylist(), kept["from"].to_pylist(), strict=True))
+            for a, v, f in zip(dropped["from"].to_pylist(), dropped["to"].to_pylist(),
+                               dropped["file"].to_pylist(), strict=True):
+                if author[v] != a:
+                    self.conflicts.append(author_conflict(str(self._tasks[f][0]), None, v,
+                                                          author[v].split(":", 1)[1],
+                                                          a.split(":", 1)[1]))
+                    self.written["POSTED"] -= 1
+        return kept.select(["from", "to"])
 
     def _close_columnar(self, name: str) -> None:
         parts = self._columns[name]
@@ -338,7 +369,7 @@ class BulkLoader:
             for i, (_, rows) in zip(indexes, read_files(tasks, self.observed_default, self.workers,
                                                         {name: bad}), strict=True):
                 reread[i] = rows.nodes[name]
-        merged = _Batch()
+        merged = Batch()
         bad_keys = pa.array(sorted(bad), pa.string())
         for i, c in parts:
             keys = in_part[i]
@@ -372,11 +403,14 @@ class BulkLoader:
         self.written[part.label] += n
         self.created[part.label] += n
 
-    def finish(self, state: Any, on_line: Callable[[str], None] | None = None) -> ImportReport:
+    def finish(self, state: Any, on_line: Callable[[str], None] | None = None,
+               on_started: Callable[[], None] | None = None) -> ImportReport:
         """Import the parts into the stopped server (``state``: what
-        :func:`graph.bulk_import.stop_server` returned), start it again, create the schema and set
-        the leftovers."""
+        :func:`graph.bulk_import.stop_server` returned), start it again (then ``on_started()``:
+        the run is recorded as soon as it can be), create the schema and set the leftovers."""
         report = bulk_import.run_import(self.graph, self.files, state, on_line)
+        if on_started:
+            on_started()
         t0 = time.monotonic()
         init_schema(self.graph)
         report.schema_seconds = time.monotonic() - t0
@@ -394,7 +428,7 @@ class BulkLoader:
 @dataclass
 class FileRows:
     """What reading one file gives: its counts, rejects and field warnings; its rows merged the
-    way one batch merges them (:class:`ingest.load._Batch`): Python rows for most labels,
+    way one batch merges them (:class:`ingest.rows.Batch`): Python rows for most labels,
     :class:`FileColumns` for the :data:`COLUMNAR` ones; its relationships as tables."""
 
     read: Counter
@@ -405,15 +439,8 @@ class FileRows:
     nodes: dict[str, dict[str, list[Any]]]
     columns: dict[str, FileColumns]
     rels: dict[str, pa.Table]
-
-
-class _FileLoader(Loader):
-    """:meth:`Loader.add` into one batch that is never written (a file's rows)."""
-
-    def __init__(self, observed_default: int) -> None:
-        self.batch = _Batch()
-        self.batch_size = 1 << 62
-        self.observed_default = observed_default
+    errors: list[dict[str, Any]]   # the file could not be read (to its end): file-level rejects
+    conflicts: list[dict[str, Any]]   # field warnings: a record named a second author for a post
 
 
 def read_file(path: Path, fmt_name: str, observed_default: int,
@@ -428,9 +455,9 @@ def _read_file(path: Path, fmt_name: str, observed_default: int,
                only: dict[str, set[str]] | None) -> FileRows:
     from ingest import formats
 
-    out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {}, {})
-    loader = _FileLoader(observed_default)
-    for parsed in formats.get(fmt_name).read(path):
+    out = FileRows(Counter(), Counter(), Counter(), [], [], {}, {}, {}, [], [])
+    batch = Batch()
+    for parsed in guarded(formats.get(fmt_name).read(path), path, out.errors):
         out.read[parsed.kind] += 1
         if parsed.reject is not None:
             out.rejected[parsed.kind] += 1
@@ -438,8 +465,9 @@ def _read_file(path: Path, fmt_name: str, observed_default: int,
             continue
         out.loaded[parsed.kind] += 1
         out.warnings.extend(warning_record(w) for w in parsed.warnings)
-        loader.add(parsed)
-    nodes = loader.batch.nodes
+        batch.add(parsed, observed_default)
+    out.conflicts = batch.conflicts
+    nodes = batch.nodes
     if only is not None:
         out.nodes = {name: {k: nodes[name][k] for k in keys if k in nodes[name]}
                      for name, keys in only.items()}
@@ -447,7 +475,7 @@ def _read_file(path: Path, fmt_name: str, observed_default: int,
     out.columns = {name: _file_columns(name, nodes.pop(name)) for name in COLUMNAR}
     out.nodes = nodes
     out.rels = {name: bulk_import.relationship_table(rels, q.RELATIONSHIPS[name][3])
-                for name, rels in loader.batch.rels.items() if rels}
+                for name, rels in batch.rels.items() if rels}
     return out
 
 

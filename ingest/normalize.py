@@ -18,6 +18,14 @@ from urllib.parse import urlsplit, urlunsplit
 from ingest.records import FieldWarning
 
 _MS_THRESHOLD = 10**11  # Unix seconds stay below this until the year 5138; larger means ms
+# Bounds that keep every value storable: Neo4j integers are 64-bit, its datetimes end in year
+# 999,999,999 (we stop at 9999), and a range-index key (ids, handles, hashtags, URLs) must stay
+# under ~8 kB. Real values are far inside them: a TikTok handle is <= 24 characters, an id 19
+# digits, a hashtag ~100 characters.
+MAX_INT = 2**63 - 1
+MAX_TS = 253_402_300_799       # 9999-12-31T23:59:59Z
+MAX_KEY_BYTES = 1_000          # ids, handles, hashtags (UTF-8 bytes)
+MAX_URL_BYTES = 4_000
 
 
 class RecordError(ValueError):
@@ -29,12 +37,20 @@ class RecordError(ValueError):
         self.reason = reason
 
 
+def _key(text: str, what: str, limit: int = MAX_KEY_BYTES) -> str:
+    """``text`` if it fits an index key, else the reason it does not."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise ValueError(f"{what} too long ({size:,} bytes, at most {limit:,})")
+    return text
+
+
 def hashtag(value: Any) -> str | None:
     """``#SkyFall`` -> ``skyfall``: Unicode NFC, lower-case, no leading ``#``, trimmed."""
     if not isinstance(value, str):
         raise ValueError(f"hashtag must be text, got {type(value).__name__}")
     text = unicodedata.normalize("NFC", value).strip().lstrip("#＃").strip().lower()
-    return text or None
+    return _key(text, "hashtag") or None
 
 
 def hashtags(values: Any) -> list[str]:
@@ -61,7 +77,7 @@ def handle(value: Any) -> str:
     text = unicodedata.normalize("NFC", value).strip().lstrip("@")
     if not text:
         raise ValueError("empty")
-    return text
+    return _key(text, "handle")
 
 
 # a decimal mantissa or a signed exponent: "1.0e3", "7.301E+18" (a bare "1e5" may be a hash)
@@ -86,7 +102,7 @@ def ident(value: Any) -> str:
             raise ValueError(f"id {text!r} is in floating-point notation (precision lost)")
         if not text:
             raise ValueError("empty")
-        return text
+        return _key(text, "id")
     raise ValueError(f"expected an id, got {type(value).__name__}")
 
 
@@ -97,8 +113,10 @@ def timestamp(value: Any) -> int:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"not a time: {value!r}")
-        secs = value / 1000 if abs(value) >= _MS_THRESHOLD else value
-        return int(secs)
+        secs = int(value / 1000 if abs(value) >= _MS_THRESHOLD else value)
+        if not 0 <= secs <= MAX_TS:
+            raise ValueError(f"time {value!r} is out of range (before 1970 or after 9999)")
+        return secs
     if not isinstance(value, str):
         raise ValueError(f"not a time: {type(value).__name__}")
     text = value.strip()
@@ -111,7 +129,10 @@ def timestamp(value: Any) -> int:
         raise ValueError(f"unparseable time {text!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)  # archives write UTC without saying so
-    return int(parsed.timestamp())
+    secs = int(parsed.timestamp())
+    if secs < 0:
+        raise ValueError(f"time {text!r} is out of range (before 1970)")
+    return secs
 
 
 def iso(ts: int) -> str:
@@ -137,6 +158,8 @@ def count(value: Any) -> int | None:
         raise ValueError(f"expected a number, got {type(value).__name__}")
     if value < 0:
         raise ValueError(f"negative count {value}")
+    if value > MAX_INT:
+        raise ValueError(f"count beyond the 64-bit range ({len(str(value))} digits)")
     return value
 
 
@@ -173,8 +196,9 @@ def url(value: Any) -> str | None:
         raw = "https://" + raw
     parts = urlsplit(raw)
     if not parts.netloc:
-        raise ValueError(f"not a URL: {value!r}")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, ""))
+        raise ValueError(f"not a URL: {value[:200]!r}")
+    return _key(urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, parts.query, "")),
+                "URL", MAX_URL_BYTES)
 
 
 # A hashtag inside a caption: '#' (or the full-width '＃') then word characters, not preceded by a

@@ -99,6 +99,8 @@ class Parsed:
     reject: Reject | None = None
     warnings: list[FieldWarning] = field(default_factory=list)
     observed_ts: int | None = None   # when the source saw it (newest counters win), if known
+    file: str = ""        # where it came from (for a reject the database causes later)
+    record: int = 0       # its record number there, as in :class:`Reject`
 
 
 def account_key(platform: str, account_id: str) -> str:

@@ -214,8 +214,11 @@ def ingest_cmd(paths: tuple[str, ...], fmt: str | None, incident: str, batch_siz
                         notify=None if as_json else (lambda m: click.echo(m, err=True)))
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
-        return
-    print_ingest_result(result)
+    else:
+        print_ingest_result(result)
+    if result.unreadable:
+        # The rest is loaded and the run complete, but a file is missing from it: say so loudly.
+        raise click.exceptions.Exit(1)
 
 
 def print_ingest_result(result) -> None:  # noqa: ANN001
@@ -235,10 +238,21 @@ def print_ingest_result(result) -> None:  # noqa: ANN001
     if result.seconds:
         click.echo(f"  {rels / result.seconds:,.0f} relationships/s, "
                    f"{sum(result.read.values()) / result.seconds:,.0f} records/s")
-    if sum(result.rejected.values()):
+    if result.refused:
+        click.echo(f"  {result.refused:,} record(s) refused by the database, each alone "
+                   "(rejected; their neighbours loaded)")
+    if sum(result.rejected.values()) or result.unreadable:
         click.echo(f"  rejected records: {result.rejects_file}")
+    if result.conflicts:
+        click.echo(f"  {result.conflicts:,} record(s) named a second author for a post: the first "
+                   "author was kept (field warnings)")
     if result.warnings:
         click.echo(f"  {result.warnings:,} optional field(s) dropped: {result.warnings_file}")
+    for u in result.unreadable:
+        click.echo(f"  COULD NOT BE READ: {u['reason']}: {u['file']}", err=True)
+    if result.unreadable:
+        click.echo(f"  {len(result.unreadable)} file(s) not (fully) loaded; everything else was. "
+                   "Exit code 1.", err=True)
     assert result.reconciles()
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from analyses.detect import DetectionResult, DetectParams, detect
 from graph.connection import Graph
 from graph.queries import detect as q
+from graph.queries.runs import Heartbeat
 from ingest.load import new_run_id
 from lockstep import __version__
 
@@ -65,9 +66,14 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
     }
     # written "running" first and marked completed by the last write: a run that crashes while
     # its clusters are written is never the latest (exports and the app read completed runs)
-    q.write_detection(graph, run, clusters, members)
-    result.timings["write_graph"] = round(time.monotonic() - t, 3)
-    q.complete_detection(graph, run_id, json.dumps(result.timings))
+    try:
+        with Heartbeat(graph, "DetectionRun", run_id):
+            q.write_detection(graph, run, clusters, members)
+            result.timings["write_graph"] = round(time.monotonic() - t, 3)
+            q.complete_detection(graph, run_id, json.dumps(result.timings))
+    except BaseException as exc:
+        q.fail_detection(graph, run_id, f"{type(exc).__name__}: {exc}")
+        raise
     return DetectionJob(run_id=run_id, result=result, seconds=time.monotonic() - t0)
 
 

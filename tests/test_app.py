@@ -409,6 +409,33 @@ def test_caches_follow_new_ingest_runs(seeded: Seeded, app_env: None, tmp_path: 
         graph.write("MATCH (r:IngestRun {incident: 'cachetest'}) DELETE r")
 
 
+def test_failed_and_interrupted_runs_are_shown_as_such_and_never_chosen(
+        seeded: Seeded, app_env: None, neo4j_settings: Neo4jSettings) -> None:
+    """A run killed while writing (its heartbeat stopped) and one that failed are in the run log
+    with their status and reason, escaped; the cluster explorer still opens the completed run."""
+    graph = Graph(neo4j_settings)
+    graph.write("CREATE (:DetectionRun {run_id: 'detect-killed', status: 'running', "
+                "incident: 'demo', n_clusters: 3, heartbeat_at: datetime() - duration('PT1H')})")
+    graph.write("CREATE (:DetectionRun {run_id: 'detect-failed', status: 'failed', "
+                "incident: 'demo', error: $e, finished_at: datetime()})", e=f"OSError: {SCRIPT}")
+    graph.write("CREATE (:IngestRun {run_id: 'ingest-killed', status: 'running', incident: 'demo', "
+                "started_at: datetime() - duration('PT2H'), heartbeat_at: datetime() - duration('PT1H')})")
+    try:
+        at = open_page()
+        values = dataframe_values(at)
+        assert {"detect-killed", "detect-failed", "ingest-killed", "interrupted", "failed"} <= values
+        warnings = [w.value for w in at.warning]
+        assert sum("interrupted" in w for w in warnings) == 2
+        assert any("failed: OSError" in w for w in warnings)
+        assert_inert(at)
+        at = open_page("clusters")
+        assert at.selectbox(key="run_pick").value == seeded.run_id
+    finally:
+        graph.write("MATCH (r:DetectionRun) WHERE r.run_id IN ['detect-killed', 'detect-failed'] "
+                    "DELETE r")
+        graph.write("MATCH (r:IngestRun {run_id: 'ingest-killed'}) DELETE r")
+
+
 # ------------------------------------------------------------------- pure parts (no database)
 
 

@@ -144,11 +144,11 @@ def test_a_run_that_crashes_while_writing_is_never_the_latest(graph: Graph, tmp_
     with pytest.raises(RuntimeError, match="server went away"):
         run_detection(graph, DetectParams(seed=42), incident="skyfall")
     monkeypatch.undo()
-    # the crashed run's node and clusters are there, marked running, with no finish time ...
+    # the crashed run's node and clusters are there, marked failed with the reason ...
     crashed = graph.read("MATCH (r:DetectionRun) WHERE r.run_id <> $run "
-                         "RETURN r.status AS s, r.finished_at AS f, r.n_clusters AS n", run=run_id)
-    assert len(crashed) == 1 and crashed[0]["s"] == "running" and crashed[0]["f"] is None
-    assert crashed[0]["n"] > 0
+                         "RETURN r.status AS s, r.error AS e, r.n_clusters AS n", run=run_id)
+    assert len(crashed) == 1 and crashed[0]["s"] == "failed"
+    assert crashed[0]["e"] == "RuntimeError: server went away" and crashed[0]["n"] > 0
     # ... and the completed run stays the latest for exports and the app
     assert latest_detection_run(graph)["run_id"] == run_id
     assert [r["run_id"] for r in detection_runs(graph)] == [run_id]

@@ -128,10 +128,25 @@ def _overlapping_videos(path: Path) -> Path:
     return path
 
 
+def _conflicting_videos(path: Path) -> Path:
+    """A post named with a second author in another file (9101) and in the same file (9301), a
+    counter beyond 64 bits (a field warning) and a handle too long for an index key (a reject)."""
+    rows = [
+        {"id": 9101, "create_time": 1709290000, "username": "intruder"},
+        {"id": 9301, "create_time": 1709290300, "username": "first"},
+        {"id": 9301, "create_time": 1709290300, "username": "second"},
+        {"id": 9302, "create_time": 1709290360, "username": "plain", "like_count": 2**70},
+        {"id": 9303, "create_time": 1709290420, "username": "u" * 2_000},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
 def test_bulk_equals_online_on_every_fixture_format(graph: Graph, empty_bulk: Graph,
                                                     tmp_path: Path) -> None:
     hostile = _hostile_videos(tmp_path / "hostile.jsonl")
-    files = [*ALL, hostile, _overlapping_videos(tmp_path / "overlap.jsonl")]
+    files = [*ALL, hostile, _overlapping_videos(tmp_path / "overlap.jsonl"),
+             _conflicting_videos(tmp_path / "conflict.jsonl")]
     # batch 1 / bulk parts of 3 posts: rows of one node land in several batches and parts.
     online = ingest(graph, files, incident="i1", out_dir=tmp_path / "on", batch_size=1,
                     mode="online")
@@ -141,7 +156,13 @@ def test_bulk_equals_online_on_every_fixture_format(graph: Graph, empty_bulk: Gr
     assert (bulk.read, bulk.loaded, bulk.rejected) == (online.read, online.loaded, online.rejected)
     assert bulk.reconciles() and sum(bulk.rejected.values()) > 0
     assert bulk.created == online.created
-    assert bulk.reread_files == 2   # hostile.jsonl and overlap.jsonl, for 9101
+    assert bulk.reread_files == 3   # hostile.jsonl, overlap.jsonl and conflict.jsonl, for 9101
+    # One author per post, the first one, whichever path loads it.
+    assert bulk.conflicts == online.conflicts == 2
+    for g in (graph, empty_bulk):
+        authors = g.read("MATCH (a:Account)-[:POSTED]->(v:Video) WHERE v.post_id IN ['9101', '9301'] "
+                         "RETURN v.post_id AS v, collect(a.account_id) AS a ORDER BY v")
+        assert authors == [{"v": "9101", "a": ['a,b"c']}, {"v": "9301", "a": ["first"]}]
     assert_same_graph(graph, empty_bulk)
     # The exact values that needed care, read back from the bulk graph.
     v = empty_bulk.read("MATCH (v:Video {key: 'tiktok:9101'}) RETURN v.caption AS c, "

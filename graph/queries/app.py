@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from graph.connection import Graph
+from graph.queries.runs import SHOWN_STATUS, stale_seconds
 from graph.schema import label, rel_type
 
 # ------------------------------------------------------------------------------ state and runs
@@ -37,26 +38,32 @@ def ingest_runs(graph: Graph, limit: int = 20) -> list[dict[str, Any]]:
     """The latest ingest runs, newest first."""
     return graph.read(
         f"MATCH (r:{label('IngestRun')}) "
-        "RETURN r.run_id AS run_id, r.incident AS incident, r.status AS status, "
+        f"RETURN r.run_id AS run_id, r.incident AS incident, {SHOWN_STATUS} AS status, "
         "toString(r.started_at) AS started_at, toString(r.finished_at) AS finished_at, "
         "r.formats AS formats, r.file_paths AS files, r.file_sha256 AS sha256, r.read AS read, "
         "r.loaded AS loaded, r.rejected AS rejected, r.field_warnings AS field_warnings, "
-        "r.seconds AS seconds, r.tool_version AS tool_version, r.batch_size AS batch_size "
-        "ORDER BY r.started_at DESC LIMIT $limit", limit=limit)
+        "r.seconds AS seconds, r.tool_version AS tool_version, r.batch_size AS batch_size, "
+        "r.error AS error, r.unreadable_files AS unreadable_files "
+        "ORDER BY r.started_at DESC LIMIT $limit", limit=limit, stale=stale_seconds())
 
 
-def detection_runs(graph: Graph, limit: int = 20, run_id: str | None = None) -> list[dict[str, Any]]:
-    """Completed detection runs (or just ``run_id``), newest first, with parameters decoded."""
+def detection_runs(graph: Graph, limit: int = 20, run_id: str | None = None,
+                   unfinished: bool = False) -> list[dict[str, Any]]:
+    """Completed detection runs (or just ``run_id``), newest first, with parameters decoded.
+    With ``unfinished``, also the runs that failed, were interrupted or are still writing (for
+    the run log; nothing is ever read from them by default)."""
     rows = graph.read(
-        f"MATCH (r:{label('DetectionRun')}) WHERE r.status = 'completed' "
+        f"MATCH (r:{label('DetectionRun')}) WHERE ($all OR r.status = 'completed') "
         "AND ($run IS NULL OR r.run_id = $run) "
-        "RETURN r.run_id AS run_id, r.incident AS incident, toString(r.started_at) AS started_at, "
+        f"RETURN r.run_id AS run_id, r.incident AS incident, {SHOWN_STATUS} AS status, "
+        "r.error AS error, toString(r.started_at) AS started_at, "
         "toString(r.finished_at) AS finished_at, r.seed AS seed, r.n_posts AS n_posts, "
         "r.n_clusters AS n_clusters, r.n_flagged AS n_flagged, r.time_window AS time_window, "
         "r.signals AS signals, r.since AS since, r.until AS until, r.tool_version AS tool_version, "
         "r.params_json AS params_json, r.stats_json AS stats_json, "
         "r.timings_json AS timings_json, r.window_estimate_json AS window_estimate_json "
-        "ORDER BY r.finished_at DESC LIMIT $limit", limit=limit, run=run_id)
+        "ORDER BY coalesce(r.finished_at, r.heartbeat_at) DESC LIMIT $limit", limit=limit,
+        run=run_id, all=unfinished, stale=stale_seconds())
     for r in rows:
         for key in ("params_json", "stats_json", "timings_json", "window_estimate_json"):
             r[key.removesuffix("_json")] = json.loads(r.pop(key) or "{}")

@@ -63,7 +63,8 @@ def write_detection(graph: Graph, run: dict[str, Any], clusters: list[dict[str, 
                     members: list[dict[str, Any]]) -> None:
     """One DetectionRun (as given: ``status`` "running" until :func:`complete_detection`), its
     Cluster nodes and MEMBER_OF relationships (idempotent per run id)."""
-    graph.write("MERGE (r:DetectionRun {run_id: $run.run_id}) SET r += $run", run=run)
+    graph.write("MERGE (r:DetectionRun {run_id: $run.run_id}) SET r += $run, "
+                "r.heartbeat_at = datetime()", run=run)
     graph.write_batches(
         "UNWIND $rows AS row MERGE (c:Cluster {cluster_id: row.cluster_id}) SET c += row",
         clusters, batch_size=500)
@@ -80,6 +81,16 @@ def complete_detection(graph: Graph, run_id: str, timings_json: str) -> None:
     graph.write("MATCH (r:DetectionRun {run_id: $id}) SET r.status = 'completed', "
                 "r.finished_at = datetime(), r.timings_json = $timings",
                 id=run_id, timings=timings_json)
+
+
+def fail_detection(graph: Graph, run_id: str, reason: str) -> None:
+    """Mark a run ``failed`` with its reason, if the server still answers."""
+    try:
+        graph.write("MATCH (r:DetectionRun {run_id: $id}) WHERE r.status = 'running' "
+                    "SET r.status = 'failed', r.error = $reason, r.finished_at = datetime()",
+                    id=run_id, reason=reason[:500])
+    except Exception:  # noqa: BLE001 - the original failure is what the caller raises
+        pass
 
 
 def latest_detection_run(graph: Graph) -> dict[str, Any] | None:

@@ -117,6 +117,19 @@ NODE_QUERIES = {name: _node_query(name) for name in NODE_KEYS}
 NODE_CREATE = {name: _create_query(name) for name in NODE_KEYS}
 REL_CREATE = {name: _rel_query(name, "CREATE") for name in RELATIONSHIPS}
 REL_MERGE = {name: _rel_query(name, "MERGE") for name in RELATIONSHIPS}
+# A post has one author: the first one loaded wins. A POSTED row for a video that another account
+# already posted is not written; the statement returns it (from id, to id, the kept author's id).
+# (A CREATE row is for a video new in this transaction: the batch already kept its first author.)
+REL_MERGE["POSTED"] = (
+    "UNWIND $rows AS row\n"
+    "MATCH (a:Account) WHERE id(a) = row[0]\n"
+    "MATCH (b:Video) WHERE id(b) = row[1]\n"
+    "OPTIONAL MATCH (o:Account)-[:POSTED]->(b) WHERE o <> a\n"
+    "WITH a, b, row, head(collect(o.account_id)) AS kept\n"
+    "FOREACH (_ IN CASE WHEN kept IS NULL THEN [1] ELSE [] END | MERGE (a)-[:POSTED]->(b))\n"
+    "WITH row, kept WHERE kept IS NOT NULL\n"
+    "RETURN row[0] AS a, row[1] AS b, kept"
+)
 
 
 def write_nodes(tx: Any, name: str, rows: list[list[Any]], run: str, incident: str,
@@ -192,12 +205,24 @@ def start_ingest_run(graph: Graph, props: dict[str, Any], started_ms: int | None
     """Record a run as started (now, or at ``started_ms``: Unix milliseconds)."""
     graph.write("MERGE (r:IngestRun {run_id: $props.run_id}) SET r += $props, "
                 "r.started_at = CASE WHEN $ms IS NULL THEN datetime() "
-                "ELSE datetime.fromepochmillis($ms) END", props=props, ms=started_ms)
+                "ELSE datetime.fromepochmillis($ms) END, r.heartbeat_at = datetime()",
+                props=props, ms=started_ms)
 
 
 def finish_ingest_run(graph: Graph, run_id: str, props: dict[str, Any]) -> None:
     graph.write("MATCH (r:IngestRun {run_id: $run_id}) SET r += $props, r.finished_at = datetime()",
                 run_id=run_id, props=props)
+
+
+def fail_ingest_run(graph: Graph, run_id: str, reason: str) -> None:
+    """Mark a run ``failed`` with its reason, if the server still answers (a run it cannot mark
+    stays ``running`` and is never taken for a complete one)."""
+    try:
+        graph.write("MATCH (r:IngestRun {run_id: $run_id}) WHERE r.status = 'running' "
+                    "SET r.status = 'failed', r.error = $reason, r.finished_at = datetime()",
+                    run_id=run_id, reason=reason[:500])
+    except Exception:  # noqa: BLE001 - the original failure is what the caller raises
+        pass
 
 
 def graph_totals(graph: Graph) -> dict[str, int]:

@@ -59,12 +59,21 @@ BY_NAME = {f.name: f for f in FORMATS}
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".parquet")
 
 
+class UnreadableFile(LockstepError):
+    """A file that cannot be opened or whose structure is damaged (a Parquet file without its
+    footer): it cannot even be recognised."""
+
+
 def detect(path: Path) -> Format:
-    head = read_head(path)
-    first_line = head.split(b"\n", 1)[0][:120]
-    for fmt in FORMATS:
-        if fmt.sniff(path, head):
-            return fmt
+    try:
+        head = read_head(path)
+        first_line = head.split(b"\n", 1)[0][:120]
+        for fmt in FORMATS:
+            if fmt.sniff(path, head):
+                return fmt
+    except Exception as exc:  # noqa: BLE001 - a reader library's error is the file's
+        detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise UnreadableFile(f"{path}: cannot be read ({type(exc).__name__}: {detail})") from exc
     raise LockstepError(
         f"{path}: format not recognised (first line: {first_line!r}). "
         f"Force one with --format ({', '.join(BY_NAME)}); docs/formats.md describes each."

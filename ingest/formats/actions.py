@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.formats.common import iter_csv_rows, iter_json_lines, reject_for
+from ingest.formats.common import iter_csv_rows, iter_json_lines, reject_for, safely
 from ingest.normalize import (
     Fields,
     RecordError,
@@ -103,7 +103,8 @@ def share_from_row(row: dict[str, Any], file: str, number: int, default_type: st
         return reject_for("actions", file, number, exc.field, exc.reason, row)
     except ValueError as exc:
         return reject_for("actions", file, number, "object_id", str(exc), row)
-    return Parsed(kind="actions", accounts=accounts, posts=[post], warnings=f.warnings)
+    return Parsed(kind="actions", accounts=accounts, posts=[post], warnings=f.warnings,
+                  file=file, record=number)
 
 
 def read_coortweet(path: Path) -> Iterator[Parsed]:
@@ -112,16 +113,20 @@ def read_coortweet(path: Path) -> Iterator[Parsed]:
         import pyarrow.parquet as pq
 
         number = 0
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=65_536):
-            for row in batch.to_pylist():
-                number += 1
-                yield share_from_row({k.lower(): v for k, v in row.items()}, file, number)
+        parquet = pq.ParquetFile(path)
+        # Row group by row group: a damaged group ends the file after the groups before it.
+        for group in range(parquet.num_row_groups):
+            for batch in parquet.iter_batches(batch_size=65_536, row_groups=[group]):
+                for row in batch.to_pylist():
+                    number += 1
+                    row = {k.lower(): v for k, v in row.items()}
+                    yield safely("actions", file, number, row, share_from_row, row, file, number)
         return
     for number, row, error in iter_csv_rows(path):
         if error is not None or row is None:
             yield reject_for("actions", file, number, None, error or "unreadable row", row)
             continue
-        yield share_from_row(row, file, number)
+        yield safely("actions", file, number, row, share_from_row, row, file, number)
 
 
 def _list(value: Any) -> list[Any]:
@@ -155,7 +160,8 @@ def _post(obj: dict[str, Any], file: str, number: int) -> Parsed:
         reply_to=f.optional("reply_to", ident),
     )
     accounts = [Account(platform, author, username=author)] + [Account(platform, m) for m in mentions]
-    return Parsed(kind="posts", accounts=accounts, posts=[post], warnings=f.warnings)
+    return Parsed(kind="posts", accounts=accounts, posts=[post], warnings=f.warnings,
+                  file=file, record=number)
 
 
 def _account(obj: dict[str, Any], file: str, number: int) -> Parsed:
@@ -171,7 +177,8 @@ def _account(obj: dict[str, Any], file: str, number: int) -> Parsed:
     account = Account(platform, account_id, username=f.optional("username", handle) or account_id,
                       props={k: v for k, v in props.items() if v is not None},
                       counters={k: v for k, v in counters.items() if v is not None})
-    return Parsed(kind="accounts", accounts=[account], warnings=f.warnings)
+    return Parsed(kind="accounts", accounts=[account], warnings=f.warnings, file=file,
+                  record=number)
 
 
 def _follow(obj: dict[str, Any], file: str, number: int) -> Parsed:
@@ -183,7 +190,8 @@ def _follow(obj: dict[str, Any], file: str, number: int) -> Parsed:
     except RecordError as exc:
         return reject_for("follows", file, number, exc.field, exc.reason, obj)
     return Parsed(kind="follows", follows=[Follow(platform, follower, followee)],
-                  accounts=[Account(platform, follower), Account(platform, followee)])
+                  accounts=[Account(platform, follower), Account(platform, followee)],
+                  file=file, record=number)
 
 
 def read_canonical(path: Path) -> Iterator[Parsed]:
@@ -199,8 +207,11 @@ def read_canonical(path: Path) -> Iterator[Parsed]:
     for number, obj, error in iter_json_lines(path):
         if error is not None:
             yield reject_for("lines", file, number, None, error, obj)
-        elif not isinstance(obj, dict) or obj.get("type") not in handlers:
+        # (a list or an object as "type" is unhashable: test the type before the lookup)
+        elif not isinstance(obj, dict) or not isinstance(obj.get("type"), str) \
+                or obj["type"] not in handlers:
             yield reject_for("lines", file, number, "type",
                              "expected an object with type post, account or follow", obj)
         else:
-            yield handlers[obj["type"]](obj, file, number)
+            kind = {"post": "posts", "account": "accounts", "follow": "follows"}[obj["type"]]
+            yield safely(kind, file, number, obj, handlers[obj["type"]], obj, file, number)

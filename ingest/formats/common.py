@@ -34,6 +34,18 @@ def reject_for(kind: str, file: str, number: int, field: str | None, reason: str
     return Parsed(kind=kind, reject=Reject(file=file, record=number, field=field, reason=reason, raw=raw))
 
 
+def safely(kind: str, file: str, number: int, raw: Any, parse: Callable[..., Parsed], /,
+           *args: Any, **kwargs: Any) -> Parsed:
+    """``parse(*args, **kwargs)``, or a reject of this record if it fails in a way its reader did
+    not foresee (a list where an object was expected deep inside it): one odd record never ends
+    its file."""
+    try:
+        return parse(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any failure here is this record's
+        reason = f"unusable record ({type(exc).__name__}: {str(exc)[:200]})"
+        return reject_for(kind, file, number, None, reason, raw)
+
+
 def iter_json_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     """(line number, object, None) per line, or (line number, raw text, reason) if malformed.
 

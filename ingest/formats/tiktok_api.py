@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from ingest.formats.common import iter_json_lines, reject_for, strip_bom
+from ingest.formats.common import iter_json_lines, reject_for, safely, strip_bom
 from ingest.normalize import (
     Fields,
     RecordError,
@@ -118,7 +118,8 @@ def parse_video(obj: Any, file: str, number: int, kind: str = "videos") -> Parse
     )
     accounts = [Account(PLATFORM, author, username=author)]
     accounts += [Account(PLATFORM, m, username=m) for m in mentions]
-    return Parsed(kind=kind, accounts=accounts, posts=[post], warnings=f.warnings)
+    return Parsed(kind=kind, accounts=accounts, posts=[post], warnings=f.warnings, file=file,
+                  record=number)
 
 
 def parse_comment(obj: Any, file: str, number: int) -> Parsed:
@@ -140,7 +141,7 @@ def parse_comment(obj: Any, file: str, number: int) -> Parsed:
         counters={k: v for k in ("like_count", "reply_count")
                   if (v := f.optional(k, count)) is not None},
     )
-    return Parsed(kind="comments", posts=[post], warnings=f.warnings)
+    return Parsed(kind="comments", posts=[post], warnings=f.warnings, file=file, record=number)
 
 
 def parse_user_info(data: Any, username: str, file: str, number: int) -> Parsed:
@@ -159,7 +160,8 @@ def parse_user_info(data: Any, username: str, file: str, number: int) -> Parsed:
     account = Account(PLATFORM, username, username=username,
                       props={k: v for k, v in props.items() if v is not None},
                       counters={k: v for k, v in counters.items() if v is not None})
-    return Parsed(kind="user_info", accounts=[account], warnings=f.warnings)
+    return Parsed(kind="user_info", accounts=[account], warnings=f.warnings, file=file,
+                  record=number)
 
 
 def _follow_items(items: Any, username: str, endpoint: str, file: str) -> Iterator[Parsed]:
@@ -180,7 +182,7 @@ def _follow_items(items: Any, username: str, endpoint: str, file: str) -> Iterat
         name = f.optional("display_name", text)
         follow = (Follow(PLATFORM, other, username) if endpoint == "user_followers"
                   else Follow(PLATFORM, username, other))
-        yield Parsed(kind=kind, follows=[follow], warnings=f.warnings, accounts=[
+        yield Parsed(kind=kind, follows=[follow], warnings=f.warnings, file=file, record=number, accounts=[
             Account(PLATFORM, username, username=username),
             Account(PLATFORM, other, username=other,
                     props={"display_name": name} if name else {}),
@@ -192,7 +194,7 @@ def _reposts(items: Any, username: str, file: str) -> Iterator[Parsed]:
         yield reject_for("reposts", file, 1, "reposted_videos", "expected a list of videos", items)
         return
     for number, item in enumerate(items, 1):
-        parsed = parse_video(item, file, number, kind="reposts")
+        parsed = safely("reposts", file, number, item, parse_video, item, file, number, kind="reposts")
         if parsed.reject is not None:
             # The reposted video may carry only its id: keep the repost link all the same.
             try:
@@ -202,7 +204,7 @@ def _reposts(items: Any, username: str, file: str) -> Iterator[Parsed]:
             if post_id is None:
                 yield parsed
                 continue
-            parsed = Parsed(kind="reposts", posts=[])
+            parsed = Parsed(kind="reposts", posts=[], file=file, record=number)
             parsed.account_reposts.append(AccountRepost(PLATFORM, username, post_id))
         else:
             parsed.account_reposts.append(AccountRepost(PLATFORM, username, parsed.posts[0].post_id))
@@ -231,14 +233,14 @@ def _body(body: Any, file: str, number: int, username: str | None, endpoint: str
             yield reject_for("videos", file, number, "data.videos", "expected a list", videos)
             return
         for i, video in enumerate(videos, 1):
-            yield parse_video(video, file, i)
+            yield safely("videos", file, i, video, parse_video, video, file, i)
     elif "comments" in data:
         comments = data["comments"]
         if not isinstance(comments, list):
             yield reject_for("comments", file, number, "data.comments", "expected a list", comments)
             return
         for i, comment in enumerate(comments, 1):
-            yield parse_comment(comment, file, i)
+            yield safely("comments", file, i, comment, parse_comment, comment, file, i)
     elif endpoint is None or username is None:
         yield reject_for("responses", file, number, "username",
                          "this response does not name its user: use the file name "
@@ -249,7 +251,7 @@ def _body(body: Any, file: str, number: int, username: str | None, endpoint: str
     elif endpoint == "reposted_videos":
         yield from _reposts(data.get("reposted_videos"), username, file)
     else:
-        yield parse_user_info(data, username, file, number)
+        yield safely("user_info", file, number, data, parse_user_info, data, username, file, number)
 
 
 def _wrapper(obj: dict[str, Any], file: str, number: int) -> Iterator[Parsed]:
@@ -295,4 +297,4 @@ def read(path: Path) -> Iterator[Parsed]:
         elif isinstance(obj, dict) and "endpoint" in obj and "response" in obj:
             yield from _wrapper(obj, file, number)
         else:
-            yield parse_video(obj, file, number)
+            yield safely("videos", file, number, obj, parse_video, obj, file, number)

@@ -115,4 +115,5 @@ def read(path: Path) -> Iterator[Parsed]:
             accounts.append(Account(PLATFORM, retweet_user))
             posts.append(Post(platform=PLATFORM, post_id=retweet_of, kind="tweet",
                               created_ts=None, author=retweet_user))
-        yield Parsed(kind="tweets", accounts=accounts, posts=posts, warnings=f.warnings)
+        yield Parsed(kind="tweets", accounts=accounts, posts=posts, warnings=f.warnings,
+                     file=file, record=number)

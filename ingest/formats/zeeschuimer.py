@@ -13,14 +13,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ingest.formats.common import iter_csv_rows, iter_json_lines, reject_for
+from ingest.formats.common import iter_csv_rows, iter_json_lines, reject_for, safely
 from ingest.formats.tiktok_api import PLATFORM, tiktok_user
-from ingest.normalize import Fields, RecordError, boolean, count, hashtags, ident, text, timestamp
-from ingest.records import Account, Parsed, Post
+from ingest.normalize import (
+    Fields,
+    RecordError,
+    boolean,
+    count,
+    hashtag,
+    hashtags,
+    ident,
+    text,
+    timestamp,
+)
+from ingest.records import Account, FieldWarning, Parsed, Post
 
 NAME = "zeeschuimer"
 CSV_NAME = "4cat-tiktok-csv"
@@ -40,6 +50,10 @@ def sniff_csv(path: Path, head: bytes) -> bool:
         return False
     cols = {c.strip().strip('"').lower() for c in head.split(b"\n", 1)[0].decode("utf-8", "replace").split(",")}
     return _CSV_REQUIRED <= cols and ("unix_timestamp" in cols or "timestamp" in cols) and "tweetid" not in cols
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -64,30 +78,37 @@ def parse_item(item: Any, file: str, number: int, observed: int | None) -> Parse
         return reject_for("items", file, number, field, exc.reason, item)
 
     tags: list[str] = []
-    for challenge in item.get("challenges") or []:
-        if isinstance(challenge, dict) and isinstance(challenge.get("title"), str):
-            tags += [t for t in hashtags([challenge["title"]]) if t not in tags]
     mentions: list[str] = []
-    for extra in item.get("textExtra") or []:
-        if not isinstance(extra, dict):
+    extras: list[tuple[str, Any, Callable[[Any], Any], list[str]]] = [
+        ("challenges", c.get("title"), hashtag, tags) for c in _list(item.get("challenges"))
+        if isinstance(c, dict) and isinstance(c.get("title"), str)]
+    for e in _list(item.get("textExtra")):
+        if isinstance(e, dict):
+            if isinstance(e.get("hashtagName"), str) and e["hashtagName"]:
+                extras.append(("textExtra", e["hashtagName"], hashtag, tags))
+            if isinstance(e.get("userUniqueId"), str) and e["userUniqueId"]:
+                extras.append(("textExtra", e["userUniqueId"], tiktok_user, mentions))
+    for name, value, conv, into in extras:
+        try:
+            v = conv(value)
+        except ValueError as exc:   # one unusable tag or mention: a warning, the rest is kept
+            f.warnings.append(FieldWarning(file, number, name, str(exc), value))
             continue
-        if isinstance(extra.get("hashtagName"), str) and extra["hashtagName"]:
-            tags += [t for t in hashtags([extra["hashtagName"]]) if t not in tags]
-        if isinstance(extra.get("userUniqueId"), str) and extra["userUniqueId"]:
-            mention = tiktok_user(extra["userUniqueId"])
-            if mention not in mentions:
-                mentions.append(mention)
+        if v and v not in into:
+            into.append(v)
 
-    music = _dict(item.get("music"))
+    music = Fields(_dict(item.get("music")), file, number)
     stats = Fields(_dict(item.get("stats")), file, number)
     astats = Fields(_dict(item.get("authorStats")), file, number)
-    duet = str(_dict(item.get("duetInfo")).get("duetFromId") or "0")
+    duet_f = Fields(_dict(item.get("duetInfo")), file, number)
+    duet = duet_f.optional("duetFromId", ident) or "0"
+    author_f = Fields(author_obj, file, number)
     video = _dict(item.get("video"))
     nickname = author_obj.get("nickname") if author_obj else item.get("nickname")
     account = Account(
         PLATFORM, author, username=author,
         props={k: v for k, v in {
-            "user_id": str(author_obj["id"]) if author_obj.get("id") else None,
+            "user_id": author_f.optional("id", ident),
             "display_name": nickname if isinstance(nickname, str) else None,
             "bio": author_obj.get("signature") if isinstance(author_obj.get("signature"), str) else None,
             "is_verified": author_obj.get("verified") if isinstance(author_obj.get("verified"), bool) else None,
@@ -102,10 +123,10 @@ def parse_item(item: Any, file: str, number: int, observed: int | None) -> Parse
     post = Post(
         platform=PLATFORM, post_id=post_id, kind="video", created_ts=created, author=author,
         caption=f.optional("desc", text), hashtags=tags, mentions=mentions,
-        sound_id=str(music["id"]) if music.get("id") else None,
-        sound_props={k: v for k, v in {"title": music.get("title"),
-                                       "author_name": music.get("authorName")}.items()
-                     if isinstance(v, str)},
+        sound_id=music.optional("id", ident),
+        sound_props={k: v for k, v in {"title": music.optional("title", text),
+                                       "author_name": music.optional("authorName", text)}.items()
+                     if v is not None},
         reposts=[(duet, "duet")] if duet not in ("0", "") else [],
         props={k: v for k, v in {
             "region": f.optional("locationCreated", text),
@@ -121,9 +142,10 @@ def parse_item(item: Any, file: str, number: int, observed: int | None) -> Parse
         }.items() if v is not None},
     )
     accounts = [account] + [Account(PLATFORM, m, username=m) for m in mentions]
-    warnings = f.warnings + stats.warnings + astats.warnings
+    warnings = (f.warnings + stats.warnings + astats.warnings + music.warnings + duet_f.warnings
+                + author_f.warnings)
     return Parsed(kind="items", accounts=accounts, posts=[post], warnings=warnings,
-                  observed_ts=observed)
+                  observed_ts=observed, file=file, record=number)
 
 
 def read(path: Path) -> Iterator[Parsed]:
@@ -140,7 +162,8 @@ def read(path: Path) -> Iterator[Parsed]:
             observed_ts = timestamp(observed) if observed not in (None, "") else None
         except ValueError:
             observed_ts = None
-        yield parse_item(obj.get("data", obj) if "data" in obj else obj, file, number, observed_ts)
+        item = obj.get("data", obj) if "data" in obj else obj
+        yield safely("items", file, number, obj, parse_item, item, file, number, observed_ts)
 
 
 def read_csv(path: Path) -> Iterator[Parsed]:
@@ -182,4 +205,5 @@ def read_csv(path: Path) -> Iterator[Parsed]:
                 "video_count": f.optional("author_videos", count),
             }.items() if v is not None},
         )
-        yield Parsed(kind="items", accounts=[account], posts=[post], warnings=f.warnings)
+        yield Parsed(kind="items", accounts=[account], posts=[post], warnings=f.warnings,
+                     file=file, record=number)
