@@ -154,13 +154,16 @@ def near_duplicate_groups(
     """A group label per caption (``<NA>`` for captions in no group of two or more posts).
 
     Identical normalised captions always share a group; distinct ones join when their estimated
-    Jaccard similarity reaches ``threshold``. Labels are ``"c<n>"`` numbered by first appearance.
+    Jaccard similarity reaches ``threshold``. Labels are ``"c<n>"``, numbered in the order of the
+    groups' smallest normalised text. The result does not depend on the order of ``captions``:
+    distinct texts are taken in sorted order, so the same pairs are compared whatever order the
+    graph returned the posts in (LSH compares a bucket's texts along a chain, not all pairs).
     """
     # each distinct caption is normalised once (a pasted caption is the same string many times)
     raw_codes, raw = pd.factorize(captions, use_na_sentinel=True)
     raw_norm = np.array([normalize_caption(x) for x in raw] + [""], dtype=object)
     norm = pd.Series(raw_norm[raw_codes], index=captions.index)
-    codes, uniques = pd.factorize(norm)
+    codes, uniques = pd.factorize(norm, sort=True)
     uniques = list(uniques)
     long_enough = np.fromiter((len(u) >= min_chars for u in uniques), dtype=bool, count=len(uniques))
     usable = np.flatnonzero(long_enough)
@@ -187,6 +190,6 @@ def near_duplicate_groups(
     keep = post_ok & np.isin(post_root, sizes[sizes >= 2].index.to_numpy())
     out = pd.Series(pd.NA, index=captions.index, dtype="object")
     if keep.any():
-        labels, _ = pd.factorize(post_root[keep])
+        labels, _ = pd.factorize(post_root[keep], sort=True)
         out[keep] = np.char.add("c", labels.astype(str))
     return out

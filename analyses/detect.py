@@ -186,6 +186,12 @@ class _Stages:
         self.t = now
 
 
+def _canonical(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    if frame.empty or not set(by) <= set(frame.columns):
+        return frame
+    return frame.sort_values(by, kind="stable").reset_index(drop=True)
+
+
 def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
            params: DetectParams | None = None, reposts: pd.DataFrame | None = None,
            progress: Callable[[str, float], None] | None = None) -> DetectionResult:
@@ -199,6 +205,14 @@ def detect(posts: pd.DataFrame, accounts: pd.DataFrame | None = None,
     """
     p = params or DetectParams()
     stage = _Stages(progress)
+    # One canonical order, whatever order the graph returned the rows in (a bulk-loaded graph
+    # returns them in another order than an online-loaded one): the same data gives the same
+    # clusters. Ties in later stages are broken by position, so position must mean nothing.
+    posts = _canonical(posts, ["post_id"])
+    if reposts is not None:
+        reposts = _canonical(reposts, ["account_id", "post_id"])
+    if accounts is not None:
+        accounts = _canonical(accounts, ["account_id"])
     actions = action_table(posts, tuple(p.fusion.signals) if p.fusion.signals else SIGNALS,
                            caption_threshold=p.caption_threshold, seed=p.seed)
     stage.done("actions")
