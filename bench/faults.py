@@ -80,7 +80,7 @@ class Server:
     def env(self) -> dict[str, str]:
         s = self.state
         return dict(os.environ, LOCKSTEP_DATA_DIR=str(self.data_dir), LOCKSTEP_HEARTBEAT_SECONDS="0.5",
-                    LOCKSTEP_STALE_SECONDS=STALE, NEO4J_URI="", NEO4J_USER=s.user,
+                    LOCKSTEP_STALE_SECONDS=STALE, NEO4J_RETRY_SECONDS="5", NEO4J_URI="", NEO4J_USER=s.user,
                     NEO4J_PASSWORD=s.password)
 
 

@@ -23,14 +23,15 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import GraphAuthError, GraphUnavailable
-from graph.settings import Neo4jSettings, SettingsError, redacted, resolve_settings
+from graph.settings import Neo4jSettings, SettingsError, redacted, resolve_settings, retry_seconds
 
 _lock = threading.Lock()
 _drivers: dict[tuple[str, str, str], Driver] = {}
 
 
 def _driver_for(settings: Neo4jSettings) -> Driver:
-    key = (settings.uri, settings.user, settings.password)
+    retry = retry_seconds()
+    key = (settings.uri, settings.user, settings.password, retry)
     with _lock:
         driver = _drivers.get(key)
         if driver is None:
@@ -38,8 +39,8 @@ def _driver_for(settings: Neo4jSettings) -> Driver:
                 driver = GraphDatabase.driver(
                     settings.uri,
                     auth=(settings.user, settings.password),
-                    max_transaction_retry_time=30.0,
-                    connection_acquisition_timeout=30.0,
+                    max_transaction_retry_time=retry,
+                    connection_acquisition_timeout=retry,
                     notifications_min_severity="OFF",  # "unknown label" hints on empty graphs
                 )
             except (ConfigurationError, ValueError) as exc:

@@ -89,6 +89,22 @@ def config() -> dict[str, str]:
     return values
 
 
+def retry_seconds() -> float:
+    """How long a job keeps retrying a server that stopped answering before it says so
+    (``NEO4J_RETRY_SECONDS``, default 30: long enough for a cluster to elect a new leader)."""
+    value = config().get("NEO4J_RETRY_SECONDS", "").strip()
+    if not value:
+        return 30.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise SettingsError(f"NEO4J_RETRY_SECONDS must be a number of seconds between 0 and 3600, "
+                            f"not {value!r}")
+    return seconds
+
+
 def default_data_dir() -> Path:
     return Path(config().get("LOCKSTEP_DATA_DIR", str(DEFAULT_DATA_DIR)))
 

@@ -29,7 +29,7 @@ from graph import bulk_import
 from graph.connection import Graph
 from graph.errors import LockstepError
 from graph.queries import load as q
-from graph.queries.runs import Heartbeat
+from graph.queries.runs import Heartbeat, mark_failed
 from ingest import bulk, formats
 from ingest.formats import common
 from ingest.online import DEFAULT_BATCH, Loader
@@ -260,7 +260,7 @@ def ingest(
         rejects.close_quietly()
         warnings.close_quietly()
         if recorded:
-            q.fail_ingest_run(graph, run_id, f"{type(exc).__name__}: {exc}")
+            mark_failed(graph, "IngestRun", run_id, exc)
         raise
     result.seconds = time.monotonic() - t0
     q.finish_ingest_run(graph, run_id, {

@@ -19,7 +19,7 @@ import pandas as pd
 from analyses.detect import DetectionResult, DetectParams, detect
 from graph.connection import Graph
 from graph.queries import detect as q
-from graph.queries.runs import Heartbeat
+from graph.queries.runs import Heartbeat, mark_failed
 from ingest.load import new_run_id
 from lockstep import __version__
 
@@ -72,7 +72,7 @@ def run_detection(graph: Graph, params: DetectParams, incident: str | None = Non
             result.timings["write_graph"] = round(time.monotonic() - t, 3)
             q.complete_detection(graph, run_id, json.dumps(result.timings))
     except BaseException as exc:
-        q.fail_detection(graph, run_id, f"{type(exc).__name__}: {exc}")
+        mark_failed(graph, "DetectionRun", run_id, exc)
         raise
     return DetectionJob(run_id=run_id, result=result, seconds=time.monotonic() - t0)
 

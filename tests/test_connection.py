@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 
 import pytest
 
@@ -34,12 +35,17 @@ def test_wrong_password_on_the_command_line(neo4j_env: dict[str, str]) -> None:
 
 def test_unreachable_server_gives_a_clear_error(neo4j_env: dict[str, str]) -> None:
     # credentials written into the URI are used, and never shown
-    env = dict(neo4j_env, NEO4J_URI=f"bolt://neo4j:{SECRET}@127.0.0.1:{free_port()}")
+    env = dict(neo4j_env, NEO4J_URI=f"bolt://neo4j:{SECRET}@127.0.0.1:{free_port()}",
+               NEO4J_RETRY_SECONDS="3")   # how long to retry before saying so (default 30)
+    t0 = time.monotonic()
     result = subprocess.run([LOCKSTEP, "db", "init"], capture_output=True, text=True, env=env,
                             timeout=120)
-    assert result.returncode == 1
+    assert result.returncode == 1 and time.monotonic() - t0 < 25
     assert "cannot be reached" in result.stderr and "lockstep db start" in result.stderr
     assert "Traceback" not in result.stderr and SECRET not in result.stderr
+    bad = subprocess.run([LOCKSTEP, "db", "init"], capture_output=True, text=True, timeout=120,
+                         env=dict(env, NEO4J_RETRY_SECONDS="soon"))
+    assert bad.returncode == 1 and "NEO4J_RETRY_SECONDS must be a number" in bad.stderr
 
 
 def test_environment_selects_the_server(monkeypatch: pytest.MonkeyPatch) -> None:

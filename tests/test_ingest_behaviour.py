@@ -86,14 +86,14 @@ def _canonical_file(path: Path, n: int) -> None:
 
 
 def test_lost_server_mid_load_then_rerun_completes_exactly(tmp_path: Path) -> None:
-    n = 30_000
+    n = 12_000
     source = tmp_path / "posts.jsonl"
     _canonical_file(source, n)
     data_dir = tmp_path / "db"
     port = local_server.free_port()
     state, _ = local_server.start(data_dir, port=port, heap="512m", pagecache="128m")
     env = {"PATH": "/usr/bin:/bin", "NEO4J_URI": state.uri, "NEO4J_USER": state.user,
-           "NEO4J_PASSWORD": state.password, "HOME": str(tmp_path)}
+           "NEO4J_PASSWORD": state.password, "HOME": str(tmp_path), "NEO4J_RETRY_SECONDS": "5"}
     cmd = [LOCKSTEP, "ingest", str(source), "--out-dir", str(tmp_path / "out")]
     try:
         proc = subprocess.Popen([*cmd, "--batch-size", "100"], stdout=subprocess.PIPE,

@@ -83,16 +83,6 @@ def complete_detection(graph: Graph, run_id: str, timings_json: str) -> None:
                 id=run_id, timings=timings_json)
 
 
-def fail_detection(graph: Graph, run_id: str, reason: str) -> None:
-    """Mark a run ``failed`` with its reason, if the server still answers."""
-    try:
-        graph.write("MATCH (r:DetectionRun {run_id: $id}) WHERE r.status = 'running' "
-                    "SET r.status = 'failed', r.error = $reason, r.finished_at = datetime()",
-                    id=run_id, reason=reason[:500])
-    except Exception:  # noqa: BLE001 - the original failure is what the caller raises
-        pass
-
-
 def latest_detection_run(graph: Graph) -> dict[str, Any] | None:
     rows = graph.read("MATCH (r:DetectionRun) WHERE r.status = 'completed' "
                       "RETURN r ORDER BY r.finished_at DESC LIMIT 1")

@@ -214,17 +214,6 @@ def finish_ingest_run(graph: Graph, run_id: str, props: dict[str, Any]) -> None:
                 run_id=run_id, props=props)
 
 
-def fail_ingest_run(graph: Graph, run_id: str, reason: str) -> None:
-    """Mark a run ``failed`` with its reason, if the server still answers (a run it cannot mark
-    stays ``running`` and is never taken for a complete one)."""
-    try:
-        graph.write("MATCH (r:IngestRun {run_id: $run_id}) WHERE r.status = 'running' "
-                    "SET r.status = 'failed', r.error = $reason, r.finished_at = datetime()",
-                    run_id=run_id, reason=reason[:500])
-    except Exception:  # noqa: BLE001 - the original failure is what the caller raises
-        pass
-
-
 def graph_totals(graph: Graph) -> dict[str, int]:
     """Node counts per platform label and relationship counts per type (count store: fast)."""
     out = {}

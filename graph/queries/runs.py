@@ -15,6 +15,7 @@ import threading
 from typing import Any
 
 from graph.connection import Graph
+from graph.errors import GraphUnavailable
 from graph.schema import label
 
 RUN_LABELS = ("IngestRun", "DetectionRun")
@@ -38,6 +39,23 @@ SHOWN_STATUS = (
     "datetime() - duration({milliseconds: toInteger($stale * 1000)}) "
     "THEN 'interrupted' ELSE r.status END"
 )
+
+
+def mark_failed(graph: Graph, run_label: str, run_id: str, error: BaseException) -> None:
+    """Mark a ``running`` run ``failed`` with the error, if the server still answers. A run it
+    cannot mark (the server is gone: no second wait for it) stays ``running``, turns
+    ``interrupted`` when its heartbeat goes stale, and is never taken for a complete one."""
+    if run_label not in RUN_LABELS:
+        raise ValueError(f"{run_label!r} is not a run label")
+    if isinstance(error, GraphUnavailable):
+        return
+    reason = f"{type(error).__name__}: {error}"
+    try:
+        graph.write(f"MATCH (r:{label(run_label)} {{run_id: $id}}) WHERE r.status = 'running' "
+                    "SET r.status = 'failed', r.error = $reason, r.finished_at = datetime()",
+                    id=run_id, reason=reason[:500])
+    except Exception:  # noqa: BLE001, S110 - the original failure is what the caller raises
+        pass
 
 
 class Heartbeat:
@@ -71,4 +89,6 @@ class Heartbeat:
 
     def __exit__(self, *exc: Any) -> None:
         self._stop.set()
-        self._thread.join()
+        # A stamp in flight against a server that went away would wait out the driver's retries;
+        # the thread is a daemon and stamps nothing once stopped, so it is not waited for long.
+        self._thread.join(timeout=2)
