@@ -22,8 +22,10 @@ The results and times go to stdout (and ``--json``); docs/reliability.md quotes 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -122,12 +124,20 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (incident, store)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lockstep-faults-"))
     incident = work / "incident"
     subprocess.run([LOCKSTEP, "generate", "--out", str(incident), "--seed", str(args.seed),
                     "--scale", str(args.scale)], check=True, capture_output=True)
     server = Server(work / "db")
+
+    def cleanup() -> None:   # also after a failure: no server left running, no incident left
+        local_server.stop(server.data_dir)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    atexit.register(cleanup)
     graph = server.start()
     results: list[dict[str, Any]] = []
     os.environ["LOCKSTEP_STALE_SECONDS"] = STALE
@@ -307,7 +317,6 @@ def main() -> None:
     record("detect process killed while computing", ok, time.monotonic() - t0,
            f"runs the killed job left: {len(killed)}")
 
-    local_server.stop(server.data_dir)
     print(json.dumps(results, indent=2))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

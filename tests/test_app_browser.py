@@ -411,10 +411,13 @@ def test_draw_time_of_a_300_account_cluster(browser: Any, app_url: str, seeded: 
     after opening its link in a new tab (navigation start -> first frame of the drawing)."""
     graph = Graph(neo4j_settings)
     big, small = add_bench_run(graph, tmp_path)
+    # As a benchmark ($LOCKSTEP_BENCH_OUT) it repeats for medians; in the suite, one warm load
+    # and one pick are enough to catch a drawing that hangs (speed is the benchmark's to judge).
+    repeats = BENCH_LOADS if os.environ.get("LOCKSTEP_BENCH_OUT") else 1
     try:
         context = browser.new_context(viewport=VIEWPORT)
         loads = []
-        for _ in range(BENCH_LOADS + 1):  # the first load is cold (query, layout, cache fill)
+        for _ in range(repeats + 1):  # the first load is cold (query, layout, cache fill)
             pg = context.new_page()
             pg.goto(f"{app_url}/clusters?run={BENCH_RUN}&cluster={big}")
             drawn = _drawn_at(pg, BENCH_NODES)
@@ -426,7 +429,7 @@ def test_draw_time_of_a_300_account_cluster(browser: Any, app_url: str, seeded: 
         idle(pg)
         box = cluster_picker(pg)
         picks = []
-        for _ in range(BENCH_LOADS):
+        for _ in range(repeats):
             for rank, nodes in ((1, BENCH_NODES), (2, 12)):
                 box.click()
                 option = pg.get_by_role("option", name=re.compile(rf"^#{rank} · "))

@@ -171,7 +171,7 @@ def test_arbitrary_bytes_never_end_a_line_oriented_file(fmt: str, blob: bytes,
         assert_typed_and_bounded(p)
 
 
-@settings(max_examples=25, **{**PROFILE, "suppress_health_check": [
+@settings(max_examples=12, **{**PROFILE, "suppress_health_check": [
     *PROFILE["suppress_health_check"], HealthCheck.function_scoped_fixture]})
 @given(data=st.data())
 def test_through_the_graph_read_equals_loaded_plus_rejected_and_counts_match(
