@@ -16,6 +16,7 @@ from graph.connection import Graph
 
 DEFAULT_NODE_CAP = 300
 WAVE_BIN = "10 min"
+DETAIL_TABS = ("Members", "What they share", "Timeline", "Evidence", "Score")
 
 
 # --------------------------------------------------------------------------------- filtering
@@ -139,8 +140,10 @@ def _network(key: str, cluster_id: str, cap: int, _members: pd.DataFrame,
                 + ([f"… and {len(e['evidence']) - 3} more"]
                    if len(e["evidence"]) > 3 else [])),
         })
+    # Layout in Python (cached with the page) for every size: a physics simulation in the browser
+    # cost each page load ~0.15 s of CPU, paid again by every session (docs/benchmarks.md, "Load").
     page = netviz.network_html(
-        nodes, links, height=620,
+        nodes, links, height=620, physics=False,
         legend="Colour: member score (pale = lower, dark red = higher). Size and edge width: "
                "strength of the evidence. Hover a node or an edge for the evidence; scroll to zoom.")
     return page, rest["account_key"].tolist()
@@ -156,9 +159,8 @@ def _network_section(c: dict[str, Any], members: pd.DataFrame, key: str,
                         max(size, 10), min(size, DEFAULT_NODE_CAP), key=f"cap_{c['cluster_id']}")
     page, left_out = _network(key, c["cluster_id"], cap, members, c["edges"], sound_names)
     st.caption(f"{min(cap, size)} of {size} accounts drawn; edges are the "
-               f"{len(c['edges'])} strongest account pairs stored with the cluster."
-               + (" Layout computed in advance (physics off) because the drawing is large."
-                  if min(cap, size) > netviz.PHYSICS_MAX_NODES else ""))
+               f"{len(c['edges'])} strongest account pairs stored with the cluster; drag a node "
+               "to move it.")
     st.iframe(page, height=660)
     if left_out:
         st.markdown(f"**{len(left_out)} accounts not drawn** (weaker evidence):")
@@ -171,7 +173,6 @@ def _network_section(c: dict[str, Any], members: pd.DataFrame, key: str,
 
 
 def _members_section(members: pd.DataFrame) -> None:
-    st.subheader("Members")
     st.dataframe(pd.DataFrame({
         "rank": members["member_rank"], "username": members["username"],
         "display name": members["display_name"], "member score": members["member_score"].round(3),
@@ -185,7 +186,6 @@ def _members_section(members: pd.DataFrame) -> None:
 
 
 def _shared_section(c: dict[str, Any], sound_names: dict[str, str]) -> None:
-    st.subheader("What they share")
     summary = c["summary"]
     a, b, d = st.columns([1, 1, 2])
     with a:
@@ -203,7 +203,6 @@ def _shared_section(c: dict[str, Any], sound_names: dict[str, str]) -> None:
 
 
 def _timeline_section(posts: pd.DataFrame, members: pd.DataFrame, coordinated: dict[str, Any]) -> None:
-    st.subheader("Timeline of the cluster's posts")
     if posts.empty:
         st.info("The members' posts have no timestamps.")
         return
@@ -244,7 +243,6 @@ def _timeline_section(posts: pd.DataFrame, members: pd.DataFrame, coordinated: d
 
 
 def _evidence_section(c: dict[str, Any], members: pd.DataFrame, sound_names: dict[str, str]) -> None:
-    st.subheader("Evidence: strongest account pairs")
     names = dict(zip(members["account_key"], members["username"], strict=True))
     rows = [{
         "account A": names.get(e["a"], e["a"]), "account B": names.get(e["b"], e["b"]),
@@ -254,6 +252,37 @@ def _evidence_section(c: dict[str, Any], members: pd.DataFrame, sound_names: dic
         "example": _evidence_line(e["evidence"][0], sound_names) if e["evidence"] else "",
     } for e in c["edges"][:50]]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=300)
+
+
+def _score_section(c: dict[str, Any]) -> None:
+    parts = pd.DataFrame(sorted(c["parts"].items()), columns=["part", "value"])
+    st.caption("How the score is made up.")
+    st.altair_chart(alt.Chart(parts).mark_bar().encode(
+        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1])), y=alt.Y("part:N", sort="-x"),
+        tooltip=["part:N", "value:Q"]).properties(height=160), width="stretch")
+
+
+def _details(c: dict[str, Any], members: pd.DataFrame, posts: pd.DataFrame,
+             sound_names: dict[str, str]) -> None:
+    """The cluster's details in tabs, of which only the open one is built and sent.
+
+    Building every section on each visit cost the browser more than the drawing itself (tables and
+    charts are rendered by the page's one main thread, which the drawing shares): with 8 sessions
+    on one machine, the network waited behind them (docs/benchmarks.md, "Load"). The open tab is
+    in the URL (``?view=``), so a shared link opens the same tab.
+    """
+    tabs = st.tabs(list(DETAIL_TABS), key="view", bind="query-params")
+    build = {
+        "Members": lambda: _members_section(members),
+        "What they share": lambda: _shared_section(c, sound_names),
+        "Timeline": lambda: _timeline_section(posts, members, c["coordinated"]),
+        "Evidence": lambda: _evidence_section(c, members, sound_names),
+        "Score": lambda: _score_section(c),
+    }
+    for name, tab in zip(DETAIL_TABS, tabs, strict=True):
+        if tab.open:
+            with tab:
+                build[name]()
 
 
 def body(graph: Graph, key: str) -> None:
@@ -302,15 +331,7 @@ def body(graph: Graph, key: str) -> None:
                        icon=":material/travel_explore:",
                        query_params={"kind": "account", "key": members["account_key"].iat[0]}
                        if not members.empty else None)
-    _members_section(members)
-    _shared_section(c, sound_names)
-    _timeline_section(posts, members, c["coordinated"])
-    _evidence_section(c, members, sound_names)
-    st.subheader("How the score is made up")
-    parts = pd.DataFrame(sorted(c["parts"].items()), columns=["part", "value"])
-    st.altair_chart(alt.Chart(parts).mark_bar().encode(
-        x=alt.X("value:Q", scale=alt.Scale(domain=[0, 1])), y=alt.Y("part:N", sort="-x"),
-        tooltip=["part:N", "value:Q"]).properties(height=160), width="stretch")
+    _details(c, members, posts, sound_names)
 
 
 common.run_page(body)

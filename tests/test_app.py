@@ -277,7 +277,27 @@ def test_cluster_explorer_top_cluster(seeded: Seeded, app_env: None) -> None:
     for name in members:
         assert f"@{name}" in decoded or f"@{netviz.html.escape(name)}" in decoded
     assert 'data-drawn' in page and "vis.Network" in page
-    assert len(at.get("vega_lite_chart")) >= 1           # timeline (and score parts)
+    # Laid out in Python whatever its size: no physics simulation in every viewer's browser.
+    assert '"physics": {"enabled": false' in page and '"x": ' in page
+    # Only the open tab (Members) is built: no chart is sent until its tab is opened.
+    assert len(at.get("vega_lite_chart")) == 0
+    assert_inert(at)
+
+
+def test_cluster_explorer_tabs_by_link(seeded: Seeded, app_env: None) -> None:
+    """Each detail tab opens from its link (?view=) and builds only its own content."""
+    at = open_page("clusters", cluster=seeded.top_cluster, view="Timeline")
+    [chart] = at.get("vega_lite_chart")                       # the timeline, alone
+    assert "in lockstep" in chart.proto.spec
+    members = set(seeded.usernames[seeded.top_cluster])
+    assert not members & dataframe_values(at)                 # no member table on this tab
+    at = open_page("clusters", cluster=seeded.top_cluster, view="Evidence")
+    values = dataframe_values(at)
+    assert len(at.get("vega_lite_chart")) == 0
+    assert "account A" in " ".join(str(c) for df in at.dataframe for c in df.value.columns)
+    assert members & values                                   # pairs named by username
+    at = open_page("clusters", cluster=seeded.top_cluster, view="Score")
+    assert len(at.get("vega_lite_chart")) == 1
     assert_inert(at)
 
 
