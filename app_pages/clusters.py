@@ -16,7 +16,6 @@ from graph.connection import Graph
 
 DEFAULT_NODE_CAP = 300
 WAVE_BIN = "10 min"
-DETAIL_TABS = ("Members", "What they share", "Timeline", "Evidence", "Score")
 
 
 # --------------------------------------------------------------------------------- filtering
@@ -271,18 +270,18 @@ def _details(c: dict[str, Any], members: pd.DataFrame, posts: pd.DataFrame,
     on one machine, the network waited behind them (docs/benchmarks.md, "Load"). The open tab is
     in the URL (``?view=``), so a shared link opens the same tab.
     """
-    tabs = st.tabs(list(DETAIL_TABS), key="view", bind="query-params")
-    build = {
+    sections = {  # tab label (also the ?view= value) -> what builds it
         "Members": lambda: _members_section(members),
         "What they share": lambda: _shared_section(c, sound_names),
         "Timeline": lambda: _timeline_section(posts, members, c["coordinated"]),
         "Evidence": lambda: _evidence_section(c, members, sound_names),
         "Score": lambda: _score_section(c),
     }
-    for name, tab in zip(DETAIL_TABS, tabs, strict=True):
+    tabs = st.tabs(list(sections), key="view", bind="query-params")
+    for build, tab in zip(sections.values(), tabs, strict=True):
         if tab.open:
             with tab:
-                build[name]()
+                build()
 
 
 def body(graph: Graph, key: str) -> None:
