@@ -32,6 +32,20 @@ together. The occasions' evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
 could return (:func:`analyses.groups.log_multiplicity`).
 
+**Slow waves.** A wave spread over 25-40 minutes *is* its half hour: the local null cannot see
+it, however exclusive it is (a sound only the cell uses, 30 of its members on it in half an
+hour and nobody else that day). A second search (``slow=True`` in :func:`significant`,
+:func:`co_burst_links` and :func:`group_burst_test`) looks only at bursts of the widest window
+whose accounts are at least ``SLOW_SHARE`` of the object's half hour, judged on the object's day
+alone (``evidence_day``), and counts a burst only when it beats ``SLOW_FACTOR`` (2) times the
+bar a single burst needs among all tested: as if the number of tests were squared, because the
+day null ignores the object's own rhythm within the day (a show's hour, an evening peak). The
+group then needs the same ``min_occasions`` such occasions. A televised match's regulars fill
+a few match days, and their tight moments stay with the first search; a slow cell fills many
+days. What the partition of the slow links leaves is tested by connected pieces, whole
+(:func:`analyses.clusters.burst_groups`): a sparse cell is a loose web (each pair met in a wave
+or two) that a modularity partitioner cuts into pieces none of which repeats enough alone.
+
 >>> import numpy as np
 >>> obj = np.zeros(6, dtype=int); acc = np.arange(6); t = np.array([0, 5, 9, 10_000, 10_004, 90_000])
 >>> b = find_bursts(obj, acc, t, windows=(60,), horizon=43_200, min_accounts=3)
@@ -52,6 +66,8 @@ from scipy.stats import binom
 from analyses.arrays import sorted_unique
 from analyses.groups import gamma_log_sf, log_multiplicity
 
+SLOW_SHARE = 0.5  # a slow wave is at least half of its object's half hour ...
+SLOW_FACTOR = 2.0  # ... and beyond chance for the object's day by twice the bar
 DIAL = 43_200  # the same time on a 12-hour clock (analyses.occasions)
 LOCAL = 1800  # the local scale of a burst's null: the half hour around it
 
@@ -147,10 +163,11 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         span = np.maximum(end - start, w).astype(np.float64)
         ev = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon,
                             n_local.astype(np.float64), LOCAL)
+        ev_day = burst_evidence(m[keep].astype(np.float64), n.astype(np.float64), span, horizon)
         ids = np.arange(next_id, next_id + len(keep))
         tables.append(pd.DataFrame({"burst": ids, "object": ob, "window": w, "start": start,
                                     "end": end, "m": m[keep], "n": n, "n_local": n_local,
-                                    "evidence": ev}))
+                                    "evidence": ev, "evidence_day": ev_day}))
         remap = np.full(cl[-1] + 1, -1)
         remap[keep] = ids
         in_keep = remap[pair[:, 0]] >= 0
@@ -158,7 +175,8 @@ def find_bursts(obj: np.ndarray, acc: np.ndarray, t: np.ndarray, windows: tuple[
         members_a.append(pair[in_keep, 1])
         next_id += len(keep)
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(
-        columns=["burst", "object", "window", "start", "end", "m", "n", "n_local", "evidence"])
+        columns=["burst", "object", "window", "start", "end", "m", "n", "n_local", "evidence",
+                 "evidence_day"])
     n_acc = int(acc.max()) + 1
     keys = np.sort((obj * n_acc + acc) * span_key + (t - tmin))
     return Bursts(table=table,
@@ -179,11 +197,14 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      horizon: int = 43_200, min_own_share: float = 0.5, min_dominance: float = 0.5,
                      min_share: float = 0.3,
                      n_significant: int | None = None, min_occasions: int = 6,
-                     lockstep: bool = True) -> tuple[float, dict[int, int], int]:
+                     lockstep: bool = True, slow_bar: float | None = None
+                     ) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
 
     ``lockstep=False`` skips the member rule of :func:`_in_lockstep` (for the pieces of a
     group that a partitioner cut: each piece is a minority of the bursts the whole dominates).
+    ``slow_bar`` (the single-burst bar, :func:`log_threshold`): count the occasions of slow
+    waves instead (module docstring).
 
     ``ln p`` is scan-corrected for the group's size; members present on fewer than two
     occasions do not count (and are absent from the per-member counts).
@@ -225,10 +246,21 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
     if lockstep:
         present = _in_lockstep(bursts, tb, member_occ[member_occ["account"].isin(present)],
                                min_dominance, min_own_share, gap)
+    if slow_bar is not None:
+        # slow waves: each occasion counts with its slow burst, judged on the object's day
+        ev_day = burst_evidence(tb["mg"].to_numpy(float), tb["n"].to_numpy(float),
+                                np.maximum(tb["end"] - tb["start"], tb["window"]).to_numpy(float),
+                                horizon)
+        strong = _slow_mask(tb["mg"].to_numpy(float), tb["n_local"].to_numpy(float),
+                            tb["window"].to_numpy(), ev_day, slow_bar,
+                            int(bursts.table["window"].max()), min_share)
+        best = (tb.assign(ev=ev_day)[strong].sort_values("ev", ascending=False)
+                .groupby("occasion").head(1))
     if len(present) < 3 or len(best) < min_occasions:
         return 0.0, {}, 0
     counts = counts[counts.index.isin(present)]
     s = len(present)
+
     lp = gamma_log_sf(float(best["ev"].sum()), float(len(best)))
     # The group is fixed by the occasions it bursts on: a search could have returned as many
     # groups as there are ways to pick that many of the incident's significant bursts.
@@ -294,11 +326,36 @@ def _occasions(start: np.ndarray, gap: int, clock_tolerance: int) -> np.ndarray:
     return clock_of.reindex(occ).to_numpy()
 
 
-def co_burst_links(bursts: Bursts, min_evidence: float) -> pd.DataFrame:
+def significant(table: pd.DataFrame, min_evidence: float, slow: bool = False) -> np.ndarray:
+    """Bursts beyond chance among all tested (``min_evidence``: :func:`log_threshold`).
+
+    Tight ones: beyond chance for their own half hour. Slow waves (``slow``): a burst at the
+    widest window, most of whose half hour is its own accounts (``SLOW_SHARE``), beyond chance
+    for the object's day by ``SLOW_FACTOR`` times the bar (module docstring)."""
+    if not slow:
+        return (table["evidence"] >= min_evidence).to_numpy()
+    return _slow_mask(table["m"].to_numpy(float), table["n_local"].to_numpy(float),
+                      table["window"].to_numpy(), table["evidence_day"].to_numpy(),
+                      min_evidence, int(table["window"].max()) if len(table) else 0, SLOW_SHARE)
+
+
+def _slow_mask(m: np.ndarray, n_local: np.ndarray, window: np.ndarray, ev_day: np.ndarray,
+               bar: float, widest: int, min_share: float) -> np.ndarray:
+    share = m / np.maximum(n_local, m)
+    return (window >= widest) & (share >= min_share) & (ev_day >= SLOW_FACTOR * bar)
+
+
+def burst_weight(table: pd.DataFrame, slow: bool = False) -> np.ndarray:
+    """The evidence a significant burst brings: its own test's."""
+    return table["evidence_day" if slow else "evidence"].to_numpy()
+
+
+def co_burst_links(bursts: Bursts, min_evidence: float, slow: bool = False) -> pd.DataFrame:
     """Account pairs linked by significant bursts: ``a, b, weight`` where each burst with
     evidence >= ``min_evidence`` spreads its evidence over its members' pairs (for the
     partitioner; the tests use the bursts themselves)."""
-    tb = bursts.table[bursts.table["evidence"] >= min_evidence]
+    tb = bursts.table[significant(bursts.table, min_evidence, slow)]
+    tb = tb.assign(evidence=burst_weight(tb, slow))
     if tb.empty:
         return pd.DataFrame(columns=["a", "b", "weight"])
     sel = np.isin(bursts.burst, tb["burst"].to_numpy())

@@ -211,8 +211,11 @@ def find_clusters(
         found = significant_groups(pruned, communities, n_accounts, mean_degree, alpha, min_size,
                                    met)
     if burst_table is not None and len(burst_table.table):
-        found = _with_burst_groups(found, burst_groups(burst_table, n_accounts, mean_degree,
-                                                       alpha, seed, min_size, method), min_size)
+        # two searches: groups bursting tightly, and groups of slow waves (analyses.bursts)
+        for slow in (False, True):
+            found = _with_burst_groups(found, burst_groups(burst_table, n_accounts, mean_degree,
+                                                           alpha, seed, min_size, method, slow),
+                                       min_size)
     if not found:
         return _empty_clusters(), _empty_members()
     rows, member_rows = [], []
@@ -254,15 +257,17 @@ def _int_or(value: float, default: int = 0) -> int:
 
 
 def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alpha: float,
-                 seed: int, min_size: int = 3, method: str = "leiden"
+                 seed: int, min_size: int = 3, method: str = "leiden", slow: bool = False
                  ) -> list[tuple[list[str], float]]:
-    """Groups that keep bursting together (:mod:`analyses.bursts`): Louvain on the accounts
-    linked by significant bursts, each community kept with its members present on at least two
-    of its occasions when its bursts beat chance for a group of that size."""
+    """Groups that keep bursting together (:mod:`analyses.bursts`): the partitioner on the
+    accounts linked by significant bursts, each community kept with its members present on at
+    least two of its occasions when its bursts beat chance for a group of that size. ``slow``:
+    the second search, on the slow waves a tight burst test cannot see (what the partition
+    leaves is tested by connected pieces)."""
     log_alpha = math.log(alpha)
     threshold = bursts.log_threshold(len(found.table), alpha)
-    n_significant = int((found.table["evidence"] >= threshold).sum())
-    links = bursts.co_burst_links(found, threshold)
+    n_significant = int(bursts.significant(found.table, threshold, slow).sum())
+    links = bursts.co_burst_links(found, threshold, slow)
     if links.empty:
         return []
     # only accounts linked by at least two significant bursts can repeat (the test needs two
@@ -277,28 +282,43 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
                                          if "omega" in links else links["weight"], strict=True)),
                               weight="omega")
     code = {a: i for i, a in enumerate(found.account_ids.tolist())}
+    slow_bar = threshold if slow else None
     # the search runs on the burst links: groups it can return are connected there
     burst_degree = 2.0 * h.number_of_edges() / max(h.number_of_nodes(), 1)
-    out = []
-    for community in _partition(h, method, 1.0, seed):
+    out: list[tuple[list[str], float]] = []
+
+    def test(community: set[str]) -> None:
         if len(community) < min_size:
-            continue
+            return
         codes = np.array(sorted(code[a] for a in community), dtype=np.int64)
         lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
                                                    min(mean_degree, burst_degree),
-                                                   n_significant=n_significant, lockstep=False)
+                                                   n_significant=n_significant, lockstep=False,
+                                                   slow_bar=slow_bar)
         members = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(members) >= min_size:
             out.append((members, lp))
+
+    for community in _partition(h, method, 1.0, seed):
+        test(community)
+    if slow:
+        # A sparse cell of slow waves is a loose web of co-bursts (each pair of members met in
+        # a wave or two) that a modularity partitioner cuts into pieces, none of which repeats
+        # enough alone: what the partition left is tested by connected pieces, whole.
+        taken = {a for members, _ in out for a in members}
+        rest = h.subgraph([a for a in h if a not in taken])
+        for piece in sorted(nx.connected_components(rest), key=min):
+            test(piece)
     merged = _merge_co_bursting(found, out, threshold, n_accounts, min(mean_degree, burst_degree),
-                                n_significant, log_alpha)
+                                n_significant, log_alpha, slow=slow)
     # only now, with a cut cell whole again, are its members judged by their lockstep with it
     final = []
     for members, _ in merged:
         codes = np.array(sorted(code[a] for a in members), dtype=np.int64)
         lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts,
                                                    min(mean_degree, burst_degree),
-                                                   n_significant=n_significant)
+                                                   n_significant=n_significant,
+                                                   slow_bar=slow_bar)
         kept = sorted(found.account_ids[a] for a in occasions)
         if lp <= log_alpha and len(kept) >= min_size:
             final.append((kept, lp))
@@ -307,7 +327,7 @@ def burst_groups(found: bursts.Bursts, n_accounts: int, mean_degree: float, alph
 
 def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float]],
                        threshold: float, n_accounts: int, degree: float, n_significant: int,
-                       log_alpha: float, min_occasions: int = 6
+                       log_alpha: float, min_occasions: int = 6, slow: bool = False
                        ) -> list[tuple[list[str], float]]:
     """Burst groups that burst *together* (members of both in the same significant bursts) on
     ``min_occasions`` separate occasions are one group when the union passes the group test at
@@ -319,7 +339,8 @@ def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float
     group_of = np.full(len(found.account_ids), -1, dtype=np.int64)
     for gi, (members, _) in enumerate(groups):
         group_of[[code[a] for a in members]] = gi
-    sig = found.table[found.table["evidence"] >= threshold]
+    sig = found.table[bursts.significant(found.table, threshold, slow)]
+    slow_bar = threshold if slow else None
     sel = np.isin(found.burst, sig["burst"].to_numpy()) & (group_of[found.account] >= 0)
     rows = pd.DataFrame({"burst": found.burst[sel], "g": group_of[found.account[sel]]})
     rows = rows.drop_duplicates()
@@ -342,7 +363,7 @@ def _merge_co_bursting(found: bursts.Bursts, groups: list[tuple[list[str], float
             codes = np.array(sorted(code[a] for a in union), dtype=np.int64)
             lp, occasions, _ = bursts.group_burst_test(found, codes, n_accounts, degree,
                                                        n_significant=n_significant,
-                                                       lockstep=False)
+                                                       lockstep=False, slow_bar=slow_bar)
             if lp <= log_alpha and lp <= min(groups[gi][1] for gi in parts):
                 out.append((sorted(found.account_ids[a] for a in occasions), lp))
                 continue

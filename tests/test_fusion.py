@@ -12,11 +12,12 @@ import pandas as pd
 import pytest
 
 from analyses import chance, crowds, cues, groups
+from analyses.actions import SIGNALS, action_table
 from analyses.captions import minhash_signatures, near_duplicate_groups, normalize_caption
 from analyses.clusters import find_clusters
 from analyses.detect import DetectParams, detect
 from analyses.evaluate import adjusted_rand_index, evaluate
-from analyses.fusion import FusionParams, fuse
+from analyses.fusion import FusionParams, fuse, fuse_full
 from analyses.occasions import count_occasions
 
 DAY = 86_400
@@ -186,6 +187,37 @@ def test_a_fan_of_the_tag_who_lands_in_two_waves_is_not_a_member() -> None:
     # without the lockstep rule the fans count: they were there twice
     _, loose, _ = bursts.group_burst_test(found, codes, 1_000, 5.0, lockstep=False)
     assert sorted(loose) == list(range(15))
+
+
+def test_a_large_sparse_cell_of_slow_waves_is_found() -> None:
+    # 80 accounts, 10 waves on their own sound and tag, a day apart at different hours; in each
+    # wave 20 of them post over 30 minutes (each member is in two or three waves, with its own
+    # words). No wave is tight for its half hour (the wave *is* the half hour), so no pair meets
+    # twice and the tight bursts inside a wave do not repeat enough: the object's day shows it.
+    from analyses.clusters import burst_groups
+    s = Scene(8)
+    s.organic(2000, posts=3, days=11)
+    cell = [f"slow{i}" for i in range(80)]
+    waves_of: dict[str, int] = {}
+    for w in range(10):
+        t0 = T0 + w * DAY + (w * 5 % 24) * 3600
+        for k, acc in enumerate(s.rng.choice(cell, 20, replace=False)):
+            waves_of[acc] = waves_of.get(acc, 0) + 1
+            s.add(acc, t0 + int(s.rng.integers(0, 1800)), f"my own words {w} {k} {s.rng.integers(1e9)}",
+                  ["slowcampaign", f"topic{s.rng.integers(0, 40)}"], "s-slow")
+    result = detect(s.frame(), params=DetectParams(seed=3))
+    found = result.flagged_accounts()
+    # one wave is no repetition: the members seen in two waves or more are the cell found
+    assert found == {a for a, k in waves_of.items() if k >= 2}
+    assert len(found) == 57 and len(result.clusters) == 1
+    # the tight-burst search alone finds nothing: it is the slow-wave search
+    acts = action_table(s.frame(), SIGNALS, seed=3)
+    fused = fuse_full(acts, FusionParams(), s.frame()[["post_id", "account_id", "timestamp", "caption"]])
+    n, d = fused.stats["accounts_tested"], 2.0 * fused.stats["candidate_pairs"] / fused.stats["accounts_tested"]
+    assert burst_groups(fused.bursts, n, d, 0.01, 3) == []
+    slow = burst_groups(fused.bursts, n, d, 0.01, 3, slow=True)
+    assert len(slow) == 1 and set(slow[0][0]) == found
+    assert fused.stats["pairs_q_below_alpha"] == 0  # and no pair of members stands out
 
 
 def test_a_weak_group_sharing_its_moments_is_part_of_the_crowd() -> None:
