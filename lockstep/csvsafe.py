@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-_FORMULA = re.compile(r"^(?:[\t\r]| *[=+\-@])")
+FORMULA = re.compile(r"^(?:[\t\r]| *[=+\-@])")
 
 
 def inert(table: pd.DataFrame) -> pd.DataFrame:
@@ -30,7 +30,7 @@ def inert(table: pd.DataFrame) -> pd.DataFrame:
         if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
             continue
         # one vectorised match per column: the pairs table of a large run has millions of cells
-        hit = values.str.match(_FORMULA.pattern, na=False).to_numpy(dtype=bool)
+        hit = values.str.match(FORMULA.pattern, na=False).to_numpy(dtype=bool)
         if hit.any():
             if out is table:
                 out = table.copy()
