@@ -15,7 +15,7 @@ dictionaries end to end:
 
 Input that Arrow cannot take as it is (an odd CSV dialect, dates as timestamps, fractional or
 mixed-type values) goes through the pandas reader, which names the file, line and field of
-what is wrong (:func:`read_with_pandas`).
+what is wrong.
 
 >>> import io, tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -65,12 +65,10 @@ class Shares:
     accounts: pa.Array
     types: pa.Array | None = None
 
-    def dictionaries(self, inert: bool) -> dict[str, pa.Array]:
-        """The dictionaries by name; with ``inert``, every formula-like text quoted (OWASP, as
+    def dictionaries(self, names: set[str], inert: bool) -> dict[str, pa.Array]:
+        """The named dictionaries; with ``inert``, every formula-like text quoted (OWASP, as
         :mod:`lockstep.csvsafe` does for every other CSV)."""
-        out = {"ids": self.ids, "accounts": self.accounts}
-        if self.types is not None:
-            out["types"] = self.types
+        out = {k: getattr(self, k) for k in names}
         return {k: _inert(v) for k, v in out.items()} if inert else out
 
 
@@ -95,9 +93,7 @@ def read_shares(path: Path) -> Shares:
     parquet = _is_parquet(path)
     table = _read_arrow(path, parquet)
     if table is None:
-        table = pa.Table.from_pandas(read_with_pandas(path), preserve_index=False)
-        table = table.rename_columns(
-            ["timestamp_share" if c == "timestamp" else c for c in table.column_names])
+        table = _read_pandas_csv(path)
     has_type = "object_type" in table.column_names
     text = {f: _as_text(table[f], path, parquet, f)
             for f in (*_ID_FIELDS, *(("object_type",) if has_type else ()))}
@@ -213,32 +209,16 @@ def _sorted_codes(col: pa.ChunkedArray) -> tuple[pa.Array, np.ndarray]:
     return dictionary.take(pa.array(order)), rank[_indices(enc)]
 
 
-def read_with_pandas(path: Path) -> pd.DataFrame:
-    """The pandas reader (the strict path for input Arrow does not take as it is): ids as
-    text, ``timestamp`` as int64 seconds; errors name the file, line and field."""
-    parquet = _is_parquet(path)
+def _read_pandas_csv(path: Path) -> pa.Table:
+    """A CSV Arrow does not take as it is, read by pandas as text (its errors name the line);
+    the ids and timestamps are then checked by the same rules as Arrow's table."""
     try:
-        if parquet:
-            raw = pd.read_parquet(path)
-        else:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
-                              encoding="utf-8-sig")
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[],
+                          encoding="utf-8-sig")
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise LockstepError(f"{path}: cannot read as {'Parquet' if parquet else 'CSV'}: {exc}") \
-            from exc
-    _check_header(path, list(map(str, raw.columns)), parquet)
-    out: dict[str, pd.Series] = {}
-    for field in (*_ID_FIELDS, *(("object_type",) if "object_type" in raw.columns else ())):
-        col = raw[field]
-        missing_value = col.isna().to_numpy()
-        col = col.astype(str)
-        bad = missing_value | (col.str.strip() == "").to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise LockstepError(f"{_where(path, i, parquet)}, field {field}: empty value")
-        out[field] = col.reset_index(drop=True)
-    out["timestamp"] = parse_seconds(raw["timestamp_share"], path, parquet)
-    return pd.DataFrame(out)
+        raise LockstepError(f"{path}: cannot read as CSV: {exc}") from exc
+    _check_header(path, list(map(str, raw.columns)), parquet=False)
+    return pa.Table.from_pandas(raw, preserve_index=False)
 
 
 def parse_seconds(col: pd.Series, path: Path, parquet: bool) -> pd.Series:
@@ -286,7 +266,8 @@ def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
     """Write an engine table whose id columns are codes of ``shares`` (CSV, or Parquet by the
     ``.parquet`` suffix); ids go out as their text, formula-like text inert in CSV."""
     parquet = _is_parquet(path)
-    dicts = shares.dictionaries(inert=not parquet)
+    dicts = shares.dictionaries({_SPACE[c] for c in table.columns if c in _SPACE},
+                                inert=not parquet)
     columns = {}
     for name in table.columns:
         values = table[name].to_numpy()
@@ -309,5 +290,5 @@ def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
         raise LockstepError(f"cannot write {path}: {exc}") from exc
 
 
-__all__ = ["COORTWEET_COLUMNS", "Shares", "read_shares", "read_with_pandas", "parse_seconds",
+__all__ = ["COORTWEET_COLUMNS", "Shares", "read_shares", "parse_seconds",
            "write_table"]
