@@ -416,7 +416,7 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with
     ``p <= max_edge_p`` become the edges of the evidence graph."""
     n_acc = len(c.account_ids)
-    keys = [m["a"] * n_acc + m["b"] for m in per_window]
+    keys = [m["a"].astype(np.int64) * n_acc + m["b"] for m in per_window]
     if keys:
         pair_keys, codes = unique_inverse(np.concatenate(keys))
         bounds = np.cumsum([0] + [len(x) for x in keys])
@@ -516,7 +516,7 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     e = g.agg(events=("strength", "size"), mean_time_delta=("dt", "mean"), first_ts=("t", "min"),
               last_ts=("t", "max"), window=("window", "first")).reset_index()
     e["weight"] = weight.reindex(pd.MultiIndex.from_frame(e[["a", "b"]])).to_numpy()
-    pos = np.searchsorted(pair_keys, e["a"].to_numpy() * n_acc + e["b"].to_numpy())
+    pos = np.searchsorted(pair_keys, e["a"].to_numpy().astype(np.int64) * n_acc + e["b"].to_numpy())
     wi, apos = best[pos], np.searchsorted(again, pos)  # kept pairs all met again
     e["waves"] = k[wi, apos]
     e["expected"] = lam[wi, apos]
@@ -552,7 +552,7 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
 
 def _signal_counts(events: pd.DataFrame, types: tuple[str, ...]) -> list[dict[str, int]]:
     """Per pair (in the order of the grouped edges): the number of events each signal was in."""
-    masks = events["types"].to_numpy()
+    masks = events["types"].to_numpy().astype(np.int64)
     counts = {t: (masks >> j & 1) for j, t in enumerate(types)}
     frame = pd.DataFrame({"a": events["a"], "b": events["b"], **counts})
     per_pair = frame.groupby(["a", "b"], sort=False).sum()

@@ -112,9 +112,17 @@ def _piece_meetings(c: Coded, p: FusionParams, ra: np.ndarray, rb: np.ndarray,
     epa, epb, strength, types = epa[ok], epb[ok], strength[ok], types[ok]
     a, b = c.post_author[epa], c.post_author[epb]
     flip = a > b
+    # compact codes: the widest window keeps tens of millions of meetings at a million videos
+    acc_t, post_t = _code_dtype(len(c.account_ids)), _code_dtype(n_post)
     return {
-        "a": np.where(flip, b, a), "b": np.where(flip, a, b),
-        "ca": np.where(flip, epb, epa), "cb": np.where(flip, epa, epb),
+        "a": np.where(flip, b, a).astype(acc_t), "b": np.where(flip, a, b).astype(acc_t),
+        "ca": np.where(flip, epb, epa).astype(post_t),
+        "cb": np.where(flip, epa, epb).astype(post_t),
         "t": np.minimum(c.post_t[epa], c.post_t[epb]),
-        "dt": np.abs(c.post_t[epa] - c.post_t[epb]), "strength": strength, "types": types,
+        "dt": np.abs(c.post_t[epa] - c.post_t[epb]).astype(np.int32), "strength": strength,
+        "types": types.astype(np.int16 if n_types < 16 else np.int64),
     }
+
+
+def _code_dtype(n: int) -> type[np.signedinteger]:
+    return np.int32 if n < 2**31 else np.int64
