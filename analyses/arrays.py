@@ -78,7 +78,12 @@ def by_pair_and_time(pair: np.ndarray, t: np.ndarray, strength: np.ndarray,
     if max(int(pair.max()), 1).bit_length() + t_bits + l_bits <= 63:
         packed = (pair.astype(np.int64) << (t_bits + l_bits)) | ((t - t0) << l_bits) | lvl
         packed.sort()
-        return (packed >> (t_bits + l_bits), ((packed >> l_bits) & ((1 << t_bits) - 1)) + t0,
-                packed & ((1 << l_bits) - 1))
+        # compact outputs: pair codes in the caller's dtype, levels as small integers
+        lv = (packed & ((1 << l_bits) - 1)).astype(np.int8 if len(levels) < 127 else np.int64)
+        tt = packed >> l_bits
+        tt &= (1 << t_bits) - 1
+        tt += t0
+        packed >>= t_bits + l_bits
+        return packed.astype(pair.dtype, copy=False), tt, lv
     order = np.lexsort((t, pair))
     return pair[order], t[order], lvl[order]

@@ -416,11 +416,20 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with
     ``p <= max_edge_p`` become the edges of the evidence graph."""
     n_acc = len(c.account_ids)
-    keys = [m["a"].astype(np.int64) * n_acc + m["b"] for m in per_window]
-    if keys:
-        pair_keys, codes = unique_inverse(np.concatenate(keys))
-        bounds = np.cumsum([0] + [len(x) for x in keys])
-        idx_of = [codes[bounds[i]:bounds[i + 1]] for i in range(len(keys))]
+    # one pair code per meeting of every window (filled in place: tens of millions at a
+    # million videos, so no list of per-window keys and no concatenated copy of it)
+    bounds = np.cumsum([0] + [len(m["a"]) for m in per_window])
+    if per_window:
+        all_keys = np.empty(int(bounds[-1]), dtype=np.int64)
+        for i, m in enumerate(per_window):
+            part = all_keys[bounds[i]:bounds[i + 1]]
+            np.multiply(m["a"], n_acc, out=part, dtype=np.int64)
+            part += m["b"]
+        pair_keys, codes = unique_inverse(all_keys)
+        del all_keys
+        if len(pair_keys) < 2**31:
+            codes = codes.astype(np.int32)
+        idx_of = [codes[bounds[i]:bounds[i + 1]] for i in range(len(per_window))]
         del codes
     else:
         pair_keys, idx_of = np.zeros(0, dtype=np.int64), []
@@ -443,10 +452,14 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
         idx_s, t_s, lvl_s = by_pair_and_time(idx_of[i], m["t"], m["strength"], levels)
         for li in range(n_l):
             sel = lvl_s > li
-            k_all[i * n_l + li] = count_occasions(idx_s[sel], t_s[sel], p.occasion_gap,
+            # the first level is usually every meeting: no copy of tens of millions then
+            ps, ts = (idx_s, t_s) if sel.all() else (idx_s[sel], t_s[sel])
+            del sel
+            k_all[i * n_l + li] = count_occasions(ps, ts, p.occasion_gap,
                                                   p.clock_period, p.clock_tolerance,
                                                   n_pairs=m_family, presorted=True)
-    del idx_of
+            del ps, ts
+        del idx_s, t_s, lvl_s
     # Chance is only needed where a pair met more than once: one meeting is no evidence (a pair
     # that never met twice has p = 1 in every test, so it is never kept).
     rate_rows = np.stack([rates["rate"][w] for w in p.windows])
@@ -499,10 +512,12 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     kept_window = best[keep] // n_l
     parts = []
     for i, (w, m) in enumerate(zip(p.windows, per_window, strict=True)):
-        sel_pairs = pair_keys[keep[kept_window == i]]
+        sel_pairs = keep[kept_window == i]
         if not len(sel_pairs):
             continue
-        ev = np.flatnonzero(np.isin(keys[i], sel_pairs))
+        wanted = np.zeros(m_family, dtype=bool)
+        wanted[sel_pairs] = True
+        ev = np.flatnonzero(wanted[idx_of[i]])
         parts.append(pd.DataFrame({col: m[col][ev] for col in m}).assign(window=w))
     events = pd.concat(parts, ignore_index=True).sort_values(["a", "b", "t"], kind="stable")
     events = events.reset_index(drop=True)

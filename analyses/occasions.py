@@ -30,10 +30,15 @@ def occasion_ids(pair: np.ndarray, t: np.ndarray, gap: int, presorted: bool = Fa
                  ) -> tuple[np.ndarray, np.ndarray]:
     """``(order, occasion)``: events sorted by (pair, time) and the occasion number of each
     sorted event (occasions numbered 0.. over all pairs)."""
-    order = np.arange(len(pair)) if presorted else np.lexsort((t, pair))
-    p, ts = pair[order], t[order]
+    if presorted:  # no gathers: tens of millions of events at a million videos
+        order, p, ts = None, pair, t
+    else:
+        order = np.lexsort((t, pair))
+        p, ts = pair[order], t[order]
     new = np.ones(len(p), dtype=bool)
     new[1:] = (p[1:] != p[:-1]) | (np.diff(ts) > gap)
+    if order is None:
+        order = np.arange(len(p))
     return order, np.cumsum(new) - 1
 
 
@@ -46,9 +51,13 @@ def count_occasions(pair: np.ndarray, t: np.ndarray, gap: int = 3600,
         n_pairs = int(pair.max()) + 1 if len(pair) else 0
     if not len(pair):
         return np.zeros(n_pairs, dtype=np.int64)
-    order, occ = occasion_ids(pair, t, gap, presorted)
-    first = np.ones(len(occ), dtype=bool)
-    first[1:] = occ[1:] != occ[:-1]
+    if presorted:  # the first event of each occasion, without numbering the occasions
+        first = np.ones(len(pair), dtype=bool)
+        first[1:] = (pair[1:] != pair[:-1]) | (np.diff(t) > gap)
+    else:
+        order, occ = occasion_ids(pair, t, gap)
+        first = np.ones(len(occ), dtype=bool)
+        first[1:] = occ[1:] != occ[:-1]
     if presorted:
         op, ot = pair[first], t[first]
     else:
