@@ -414,7 +414,8 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
            rates: dict[str, Any], stats: dict[str, Any]
            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
     """Every pair that met: occasions and chance per window, p-values, q-values; the pairs with
-    ``p <= max_edge_p`` become the edges of the evidence graph."""
+    ``p <= max_edge_p`` become the edges of the evidence graph. ``per_window`` is reduced in
+    place to the meetings of pairs that met again (nothing else is read from it)."""
     n_acc = len(c.account_ids)
     # one pair code per meeting of every window (filled in place: tens of millions at a
     # million videos, so no list of per-window keys and no concatenated copy of it)
@@ -465,6 +466,15 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
     rate_rows = np.stack([rates["rate"][w] for w in p.windows])
     again = np.flatnonzero(k_all.max(axis=0)
                            >= (1 if p.keep_pair_table == "all" else p.min_occasions))
+    # Only pairs that met again can be kept: the meetings of the others (most of tens of
+    # millions at a million videos) are let go now, in the caller's list too.
+    met_again = np.zeros(m_family, dtype=bool)
+    met_again[again] = True
+    for i in range(len(per_window)):
+        sel = met_again[idx_of[i]]
+        per_window[i] = {col: v[sel] for col, v in per_window[i].items()}
+        idx_of[i] = idx_of[i][sel]
+    del met_again
     k = k_all[:, again].astype(np.int64)
     lam = chance.expected_meetings(
         rates["index"], pa_all[again], pb_all[again], c.post, c.typ, rates["idf"], type_weight,
