@@ -40,6 +40,8 @@ def window_meetings(c: Coded, p: FusionParams, w: int, rates: dict[str, Any], cu
     rows = rates["pairs"]
     ra, rb = window_pairs(c.obj[rows], c.t[rows], w, c.acc[rows], max_following=p.max_partners,
                           max_pairs_per_chunk=p.max_pairs_per_chunk)
+    if len(c.obj) < 2**31:  # action rows as int32: the widest window has tens of millions
+        rows = rows.astype(np.int32)
     ra, rb = rows[ra], rows[rb]
     stats[f"co_actions_{w}s"] = int(len(ra))
     # Orient by post code so that every signal of one pair of posts meets in one event.
