@@ -118,3 +118,33 @@ def test_fusion_in_small_pieces_equals_one_piece(tmp_path, monkeypatch) -> None:
     pd.testing.assert_frame_equal(whole.events, pieces.events)
     assert {k: v for k, v in whole.stats.items() if not k.startswith("_")} == \
         {k: v for k, v in pieces.stats.items() if not k.startswith("_")}
+
+
+def test_events_by_pair_and_time_keep_compact_codes() -> None:
+    rng = np.random.default_rng(5)
+    pair = rng.integers(0, 3_000, 10_000).astype(np.int32)
+    t = rng.integers(0, 10**6, 10_000) + 1_700_000_000
+    p, ts, lvl = by_pair_and_time(pair, t, rng.uniform(0.5, 9.0, 10_000), np.array([1.0, 4.0]))
+    assert p.dtype == np.int32 and lvl.dtype == np.int8 and ts.dtype == np.int64
+    order = np.lexsort((t, pair))
+    assert np.array_equal(p, pair[order]) and np.array_equal(ts, t[order])
+
+
+def test_letting_go_of_pairs_that_met_once_changes_no_edge(tmp_path) -> None:
+    """Fusion drops the meetings of pairs that met only once as soon as occasions are counted;
+    with every pair's table kept (nothing dropped) the edges and their meetings are the same."""
+    import analyses.fusion as fusion
+    from analyses.actions import action_table
+    from ingest.frames import frames_from_files
+    from samples import generate_incident
+
+    generate_incident(tmp_path, seed=8, scale=0.5)
+    f = frames_from_files([p for p in tmp_path.iterdir() if p.name != "ground_truth.json"])
+    acts = action_table(f.posts, seed=42)
+    posts = f.posts[["post_id", "account_id", "timestamp", "caption"]]
+    lean = fusion.fuse_full(acts, fusion.FusionParams(), posts)
+    full = fusion.fuse_full(acts, fusion.FusionParams(keep_pair_table="all"), posts)
+    assert len(lean.edges) > 50
+    assert full.stats["_all_pairs"] is not None and len(full.stats["_all_pairs"]) > len(lean.edges)
+    pd.testing.assert_frame_equal(lean.edges, full.edges)
+    pd.testing.assert_frame_equal(lean.events, full.events)
