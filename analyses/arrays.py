@@ -69,14 +69,25 @@ def by_pair_and_time(pair: np.ndarray, t: np.ndarray, strength: np.ndarray,
     """Events in (pair, time) order: pair, time and how many strength ``levels`` each reaches.
     Packed into one int64 and sorted when they fit (a plain sort is several times faster than
     a lexsort of tens of millions)."""
-    lvl = (strength[:, None] >= levels[None, :]).sum(axis=1).astype(np.int64)
+    if len(levels) and np.all(np.diff(levels) > 0):  # levels reached = sorted position
+        lvl = np.searchsorted(levels, strength, side="right")
+    else:
+        lvl = (strength[:, None] >= levels[None, :]).sum(axis=1).astype(np.int64)
     if not len(pair):
         return pair, t, lvl
     t0 = int(t.min())
     t_bits = max((int(t.max()) - t0).bit_length(), 1)
     l_bits = max(len(levels).bit_length(), 1)
     if max(int(pair.max()), 1).bit_length() + t_bits + l_bits <= 63:
-        packed = (pair.astype(np.int64) << (t_bits + l_bits)) | ((t - t0) << l_bits) | lvl
+        # packed in place: tens of millions of events at a million videos
+        packed = pair.astype(np.int64)
+        packed <<= t_bits + l_bits
+        part = t - t0
+        part <<= l_bits
+        packed |= part
+        del part
+        packed |= lvl
+        del lvl
         packed.sort()
         # compact outputs: pair codes in the caller's dtype, levels as small integers
         lv = (packed & ((1 << l_bits) - 1)).astype(np.int8 if len(levels) < 127 else np.int64)
