@@ -444,9 +444,14 @@ def _edges(c: Coded, p: FusionParams, per_window: list[dict[str, np.ndarray]],
                              | {lv for lv in p.strength_levels if lv > p.min_event_strength}))
     n_w, n_l = len(p.windows), len(levels)
     n_tests = n_w * n_l
-    # occasions per test and pair (int32: millions of pairs at a million videos)
-    k_all = np.zeros((n_tests, m_family), dtype=np.int32)
-    pa_all, pb_all = pair_keys // n_acc, pair_keys % n_acc
+    # occasions per test and pair, in the smallest integer that holds them (tens of millions of
+    # pairs at a million videos): occasions are more than a gap apart, so there are at most
+    # span / gap + 1 of them
+    span = int(c.t.max()) - int(c.t.min()) if len(c.t) else 0
+    small = p.occasion_gap >= 1 and span // p.occasion_gap + 1 < np.iinfo(np.uint16).max
+    k_all = np.zeros((n_tests, m_family), dtype=np.uint16 if small else np.int32)
+    code_t = np.int32 if n_acc < 2**31 else np.int64
+    pa_all, pb_all = (pair_keys // n_acc).astype(code_t), (pair_keys % n_acc).astype(code_t)
     type_weight = np.array([p.signal_weights.get(t, 0.0) for t in c.types])
     for i, m in enumerate(per_window):
         # sorted by pair and time once; each strength level is a subsequence of that order
