@@ -63,6 +63,7 @@ DEFAULT_MAX_PAIRS_PER_CHUNK = 10_000_000
 
 _ID_COLUMNS = ("account_id", "object_id", "content_id")
 _MAX_PAIR_CODE = 2**62  # packed CooRTweet-order codes stay below this (else: argsort fallback)
+_ORDER_CHUNK = 1 << 22  # pairs whose order codes are computed at once
 _TIME_COLUMNS = ("timestamp", "timestamp_share")
 
 
@@ -477,6 +478,7 @@ def _co_action(
 
     acc = acc_all[orig]
     t = t_all[orig]
+    del acc_all, t_all, keep, kept
     obj_series = actions["object_id"].iloc[orig]
     obj_codes, obj_uniques = pd.factorize(obj_series, use_na_sentinel=False)
     cont, cont_uniques = _content_codes(actions["content_id"].iloc[orig])
@@ -499,12 +501,13 @@ def _co_action(
     #    indexed by sorted position s, and order[s] is the working row.
     order_local, hi, g_s = _window_sorted(group[cand], t[cand], time_window)
     order = cand[order_local]
-    del order_local
+    del order_local, cand
     m = len(order)
     cnt = hi - np.arange(m) - 1  # later rows inside the window (each unordered pair once)
     del hi
     acc_s = acc[order].astype(np.int32) if len(acc_uniques) < 2**31 else acc[order]
     t_s = t[order]
+    del t, obj_series
     cont_s = cont[order] if cont is not None else None
 
     if max_pairs_per_object is not None and m:
@@ -623,6 +626,10 @@ def _coortweet_order(sa: np.ndarray, sb: np.ndarray, order: np.ndarray, group: n
     index fit together in 63 bits (always, short of ~1e11 possible pairs with 33M pairs), one
     value sort of ``code << bits | index`` orders the pairs, several times faster than an
     argsort; otherwise the codes are argsorted.
+
+    The codes are computed ``_ORDER_CHUNK`` pairs at a time into one int64 array (the int64
+    temporaries of a whole pair table were most of the engine's peak memory), and ``sa``/``sb``
+    are reordered in place and returned as ``first``/``second``.
     """
     p = len(sa)
     sizes = np.bincount(group).astype(np.int64)
@@ -634,37 +641,49 @@ def _coortweet_order(sa: np.ndarray, sb: np.ndarray, order: np.ndarray, group: n
     del by_group
     local_s = local[order]  # in sorted space: the gathers below are nearly sequential
     del local
-    li = local_s[sa]
-    lj = local_s[sb]
-    del local_s
-    a_is_lo = li < lj
-    code = np.maximum(li, lj)
-    np.minimum(li, lj, out=li)  # li now holds the smaller rank
-    del lj
-    code *= code - 1
-    code >>= 1
-    code += li
-    del li
-    code += t_start[g_s][sa]
+    start_s = t_start[g_s]
     bits = max(int(p - 1).bit_length(), 1)
-    if int(tri.sum()) < (_MAX_PAIR_CODE >> bits):
-        code <<= bits
-        code |= np.arange(p, dtype=np.int64)
+    packed = int(tri.sum()) < (_MAX_PAIR_CODE >> bits)
+    code = np.empty(p, dtype=np.int64)
+    a_is_lo = np.empty(p, dtype=bool)  # the a side has the smaller rank in its object
+    for c0 in range(0, p, _ORDER_CHUNK):
+        c1 = min(c0 + _ORDER_CHUNK, p)
+        a = sa[c0:c1]
+        li, hi = local_s[a], local_s[sb[c0:c1]]
+        np.less(li, hi, out=a_is_lo[c0:c1])
+        mn = np.minimum(li, hi)
+        np.maximum(li, hi, out=hi)
+        x = code[c0:c1]
+        np.subtract(hi, 1, out=x)
+        x *= hi
+        x >>= 1
+        x += mn
+        x += start_s[a]
+        if packed:
+            x <<= bits
+            x |= np.arange(c0, c1, dtype=np.int64)
+    del local_s, start_s
+    if packed:
         code.sort()
         code &= (1 << bits) - 1
         idx = code
     else:
         idx = np.argsort(code)
         del code
-    a, b, a_lo = sa[idx], sb[idx], a_is_lo[idx]
-    del idx, a_is_lo
-    lo = np.where(a_lo, a, b)
-    hi = np.where(a_lo, b, a)
-    del a, b, a_lo
-    swap = t_s[lo] > t_s[hi]
-    first = np.where(swap, hi, lo)
-    second = np.where(swap, lo, hi)
-    return first, second
+    sa[:] = sa[idx]
+    sb[:] = sb[idx]
+    a_is_lo = a_is_lo[idx]
+    del idx
+    # lo/hi by rank in the object, then the earlier share first (ties: the lower rank)
+    for c0 in range(0, p, _ORDER_CHUNK):
+        c1 = min(c0 + _ORDER_CHUNK, p)
+        a, b, a_lo = sa[c0:c1], sb[c0:c1], a_is_lo[c0:c1]
+        lo = np.where(a_lo, a, b)
+        hi = np.where(a_lo, b, a)
+        swap = t_s[lo] > t_s[hi]
+        np.copyto(a, np.where(swap, hi, lo))
+        np.copyto(b, np.where(swap, lo, hi))
+    return sa, sb
 
 
 def _take(series: pd.Series, idx: np.ndarray) -> pd.Series:

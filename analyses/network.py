@@ -53,13 +53,14 @@ def r_quantile_type7(values: np.ndarray, prob: float) -> float:
     >>> r_quantile_type7(np.array([1, 1, 2, 5]), 0.5)
     1.5
     """
-    x = np.sort(np.asarray(values, dtype=np.float64))
+    x = np.asarray(values, dtype=np.float64)
     n = len(x)
     if n == 0:
         return float("nan")
     index = 1 + (n - 1) * float(prob)
     lo = int(np.floor(index))
     hi = int(np.ceil(index))
+    x = np.partition(x, sorted({lo - 1, hi - 1}))  # only these two order statistics are needed
     qs = x[lo - 1]
     if index > lo and x[hi - 1] != qs:
         h = index - lo
@@ -115,8 +116,9 @@ def _joint_codes(s1: pd.Series, s2: pd.Series) -> tuple[np.ndarray, np.ndarray, 
             lo = min(int(v1.min()), int(v2.min()))
             hi = max(int(v1.max()), int(v2.max()))
             if hi - lo < max(4 * (len(s1) + len(s2)), 1 << 20):
-                c1 = v1.astype(np.int64) - lo
-                c2 = v2.astype(np.int64) - lo
+                ct = np.int32 if hi - lo < 2**31 - 1 else np.int64
+                c1 = (v1 - lo).astype(ct, copy=False) if lo else v1.astype(ct, copy=False)
+                c2 = (v2 - lo).astype(ct, copy=False) if lo else v2.astype(ct, copy=False)
                 return c1, c2, pd.RangeIndex(lo, hi + 1)
 
         def plain(s: pd.Series) -> pd.Series:
@@ -152,7 +154,7 @@ def _packed_argsort(key: np.ndarray, bound: int) -> np.ndarray | None:
 def _sort_pairs(lo: np.ndarray, hi: np.ndarray, n_acc: int) -> tuple[np.ndarray, np.ndarray]:
     """``(perm, key[perm])`` with ``key = lo * n_acc + hi``: one packed value sort when it fits,
     else two stable packed sorts (by ``hi``, then by ``lo``), else an argsort."""
-    key = lo * n_acc
+    key = lo.astype(np.int64) * n_acc
     key += hi
     perm = _packed_argsort(key, n_acc * n_acc)
     if perm is None:
@@ -168,7 +170,9 @@ class _Grouped:
     """Pair rows grouped per unordered account pair (sort-based: no hash table over pairs).
 
     Groups are in ascending (pmin, pmax) order; ``first_row`` gives each group's first row in
-    ``pairs`` (data.table's and igraph's order is the order of ``first_row``).
+    ``pairs`` (data.table's and igraph's order is the order of ``first_row``). Rows, groups and
+    accounts are int32 codes below 2**31 (nearly every row is a group of its own in a large
+    table, so the per-group arrays are as long as the table).
     """
 
     def __init__(self, pairs: pd.DataFrame) -> None:
@@ -182,34 +186,50 @@ class _Grouped:
         lo = np.minimum(ca, cb)  # pmin(account_id, account_id_y)
         hi = np.maximum(ca, cb)  # pmax
         del ca, cb
-        self.perm, ks = _sort_pairs(lo, hi, n_acc)
+        perm, ks = _sort_pairs(lo, hi, n_acc)
         del lo, hi
+        rt = np.int32 if p < 2**31 - 1 else np.int64
+        self.perm = perm = perm.astype(rt, copy=False)
+        new = np.empty(p, dtype=bool)
         if p:
-            starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-            self.first_row = np.minimum.reduceat(self.perm, starts)
-        else:
-            starts = np.zeros(0, dtype=np.int64)
-            self.first_row = np.zeros(0, dtype=np.int64)
+            new[0] = True
+            np.not_equal(ks[1:], ks[:-1], out=new[1:])
+        starts = np.flatnonzero(new).astype(rt, copy=False)
+        del new
+        self.first_row = (np.minimum.reduceat(perm, starts) if p
+                          else np.zeros(0, dtype=rt))
         self.starts = starts
-        self.weight = np.diff(np.r_[starts, p]).astype(np.int64)
-        self.e_lo = ks[starts] // n_acc
-        self.e_hi = ks[starts] % n_acc
+        self.weight = np.diff(starts, append=rt(p))
+        key = ks[starts]
+        del ks
+        at = np.int32 if n_acc < 2**31 - 1 else np.int64
+        self.e_lo = (key // n_acc).astype(at, copy=False)
+        key %= n_acc
+        self.e_hi = key.astype(at, copy=False)
+        del key
         self.n_groups = len(starts)
 
     def appearance_order(self, sel: np.ndarray | None = None) -> np.ndarray:
         """Indices of the (selected) groups in order of first appearance (no comparison sort:
         first rows are distinct row numbers)."""
-        slot = np.full(self.n_rows, -1, dtype=np.int64)
+        slot = np.full(self.n_rows, -1, dtype=self.perm.dtype)
         idx = np.arange(self.n_groups) if sel is None else np.flatnonzero(sel)
         slot[self.first_row[idx]] = np.arange(len(idx))
         return idx[slot[slot >= 0]] if sel is None else slot[slot >= 0]
 
-    def mean_time_delta(self) -> np.ndarray:
-        if not self.n_rows:
-            return np.zeros(0)
+    def mean_time_delta(self, sel: np.ndarray | None = None) -> np.ndarray:
+        """Mean ``time_delta`` of each (selected) group, in group order."""
+        if sel is None:
+            rows, starts, weight = self.perm, self.starts, self.weight
+        else:  # only the rows of the selected groups (few, after the weight threshold)
+            weight = self.weight[sel]
+            rows = self.perm[np.repeat(sel, self.weight)]
+            starts = np.cumsum(weight) - weight
+        if not len(rows):
+            return np.zeros(len(weight))
         td = self.pairs["time_delta"].to_numpy()
-        td = td[self.perm] if td.dtype.kind in "iu" else td.astype(np.float64)[self.perm]
-        return np.add.reduceat(td, self.starts) / self.weight
+        td = td[rows] if td.dtype.kind in "iu" else td.astype(np.float64)[rows]
+        return np.add.reduceat(td, starts) / weight
 
     def n_distinct(self, sel: np.ndarray,
                    column: str | Callable[[np.ndarray], Any]) -> np.ndarray:
@@ -285,7 +305,7 @@ def account_pair_summary(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "account_a": uniq.take(g.e_lo[order]),
         "account_b": uniq.take(g.e_hi[order]),
-        "weight": g.weight[order],
+        "weight": g.weight[order].astype(np.int64),
         "avg_time_delta": g.mean_time_delta()[order],
         "n_content_a": n_a[order],
         "n_content_b": n_b[order],
@@ -360,11 +380,12 @@ def coordinated_network(
     # rows are in order of first appearance (first_row). A vertex that is ever a pmin is placed
     # by the first edge where it is one; otherwise after all pmins, by its first edge as pmax.
     big = np.int64(g.n_rows) + 1
-    lo_first = np.full(g.n_acc, big, dtype=np.int64)
+    # the minima in first_row's own dtype (ufunc.at is 30x slower when it has to cast)
+    lo_first = np.full(g.n_acc, big, dtype=g.first_row.dtype)
     np.minimum.at(lo_first, g.e_lo, g.first_row)
-    hi_first = np.full(g.n_acc, big, dtype=np.int64)
+    hi_first = np.full(g.n_acc, big, dtype=g.first_row.dtype)
     np.minimum.at(hi_first, g.e_hi, g.first_row)
-    vkey = np.where(lo_first < big, lo_first, big + hi_first)
+    vkey = np.where(lo_first < big, lo_first, big + hi_first.astype(np.int64))
     e_lo, e_hi = g.e_lo[sel], g.e_hi[sel]
     present = np.zeros(g.n_acc, dtype=bool)
     present[e_lo] = True
@@ -384,8 +405,8 @@ def coordinated_network(
     edges = pd.DataFrame({
         "from": uniq.take(np.where(from_is_lo, e_lo, e_hi)),
         "to": uniq.take(np.where(from_is_lo, e_hi, e_lo)),
-        "weight": weight[sel][eorder],
-        "avg_time_delta": g.mean_time_delta()[sel][eorder],
+        "weight": weight[sel][eorder].astype(np.int64),
+        "avg_time_delta": g.mean_time_delta(sel)[eorder],
         "n_content_id": n_c.astype(np.int64),
         "n_content_id_y": n_cy.astype(np.int64),
         "edge_symmetry_score": np.minimum(n_c, n_cy) / np.maximum(np.maximum(n_c, n_cy), 1),

@@ -100,7 +100,7 @@ def read_shares(path: Path) -> Shares:
     seconds = _seconds(table["timestamp_share"], path, parquet)
 
     n = table.num_rows
-    # the two hash passes run side by side: Arrow's kernels release the GIL
+    # the hash passes run beside the account codes: Arrow's kernels release the GIL
     with ThreadPoolExecutor(max_workers=1) as pool:
         by_account = pool.submit(_sorted_codes, text["account_id"])
         both = pc.dictionary_encode(pa.chunked_array(text["object_id"].chunks
@@ -115,6 +115,9 @@ def read_shares(path: Path) -> Shares:
         types = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], pa.string())
         frame["object_type"] = _indices(enc)
     frame["timestamp"] = seconds
+    del table, text
+    # the parsed text is gone, but Arrow's allocator keeps its pages (1.4 GB at 10M rows)
+    pa.default_memory_pool().release_unused()
     return Shares(pd.DataFrame(frame, copy=False), ids, accounts, types)
 
 
@@ -262,9 +265,24 @@ def _inert(text: pa.Array) -> pa.Array:
     return pc.if_else(hit, pc.binary_join_element_wise("'", text, ""), text)
 
 
+_NEEDS_QUOTES = '[",\r\n]'  # what CSV must quote (RFC 4180)
+
+
+def _quoting(columns: dict[str, pa.Array], dicts: dict[str, pa.Array]) -> str:
+    """Arrow's quoting style for these columns: ``none`` when no text can need quotes (every
+    id is checked once, in its dictionary), else ``needed`` (Arrow then quotes every text cell).
+    Unquoted ids are what CooRTweet's ``fwrite`` writes, and a third fewer bytes at 29M pairs."""
+    texts = list(dicts.values()) + [a for a in columns.values()
+                                    if pa.types.is_string(a.type) or pa.types.is_large_string(a.type)]
+    if any(pc.any(pc.match_substring_regex(t, _NEEDS_QUOTES)).as_py() for t in texts):
+        return "needed"
+    return "none"
+
+
 def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
     """Write an engine table whose id columns are codes of ``shares`` (CSV, or Parquet by the
-    ``.parquet`` suffix); ids go out as their text, formula-like text inert in CSV."""
+    ``.parquet`` suffix); ids go out as their text, formula-like text inert in CSV, quoted only
+    if some id needs it."""
     parquet = _is_parquet(path)
     dicts = shares.dictionaries({_SPACE[c] for c in table.columns if c in _SPACE},
                                 inert=not parquet)
@@ -284,8 +302,13 @@ def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
         if parquet:
             pq.write_table(out, path)
         else:
-            # CRLF rows, as every other CSV Lockstep writes; Arrow quotes every text cell
-            pa_csv.write_csv(out, path, pa_csv.WriteOptions(eol="\r\n"))
+            # CRLF rows, as every other CSV Lockstep writes; the header is ours (Arrow would
+            # quote it) and plain
+            with open(path, "wb") as f:
+                f.write((",".join(out.column_names) + "\r\n").encode())
+                pa_csv.write_csv(out, f, pa_csv.WriteOptions(
+                    include_header=False, eol="\r\n", batch_size=1 << 16,
+                    quoting_style=_quoting(columns, dicts)))
     except (OSError, pa.ArrowException) as exc:
         raise LockstepError(f"cannot write {path}: {exc}") from exc
 

@@ -179,6 +179,19 @@ def test_coortweet_order_fallback_and_radix_argsort(monkeypatch):
     assert np.array_equal(ca._stable_argsort_codes(codes), np.argsort(codes, kind="stable"))
 
 
+def test_coortweet_order_in_chunks_is_the_same_order(monkeypatch):
+    import analyses.coaction as ca
+
+    x = random_actions(11, n=900, n_obj=5)
+    whole = detect_groups(x, 40, 2)
+    assert len(whole) > 100
+    for chunk in (1, 7, 64):  # order codes built a few pairs at a time (bounded memory)
+        monkeypatch.setattr(ca, "_ORDER_CHUNK", chunk)
+        assert detect_groups(x, 40, 2).equals(whole)
+    monkeypatch.setattr(ca, "_MAX_PAIR_CODE", 0)  # and on the argsort path
+    assert detect_groups(x, 40, 2).equals(whole)
+
+
 def test_sort_fallbacks_for_wide_keys():
     import analyses.coaction as ca
     import analyses.network as nw

@@ -129,6 +129,26 @@ def test_write_table_makes_formulas_inert_in_csv_only(tmp_path: Path) -> None:
         "object_id": ["=HYPERLINK(x)"] * 2, "account_id": ["+amy", "bob"], "timestamp": [1, 2]}
 
 
+def test_write_table_quotes_only_when_an_id_needs_it(tmp_path: Path) -> None:
+    plain = tmp_path / "p.csv"
+    plain.write_text(f"{HEADER}\no1,bob,c1,1\no1,amy,c2,2\n", encoding="utf-8")
+    t = ct.read_shares(plain)
+    out = pd.DataFrame({"object_id": t.frame["object_id"], "account_id": t.frame["account_id"],
+                        "timestamp": t.frame["timestamp"]})
+    ct.write_table(out, t, tmp_path / "o.csv")
+    assert (tmp_path / "o.csv").read_bytes() == (
+        b"object_id,account_id,timestamp\r\no1,bob,1\r\no1,amy,2\r\n")
+    odd = tmp_path / "q.csv"  # one id with a comma, one with quotes, one with a line break
+    odd.write_text(f'{HEADER}\n"o,1",bob,c1,1\n"o,1","a\nb",c2,2\no2,"say ""hi""",c3,3\n',
+                   encoding="utf-8")
+    t = ct.read_shares(odd)
+    out = pd.DataFrame({"object_id": t.frame["object_id"], "account_id": t.frame["account_id"]})
+    ct.write_table(out, t, tmp_path / "o2.csv")
+    got = pd.read_csv(tmp_path / "o2.csv", dtype=str, keep_default_na=False)
+    assert got.to_dict("list") == {"object_id": ["o,1", "o,1", "o2"],
+                                   "account_id": ["bob", "a\nb", 'say "hi"']}
+
+
 ids = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
               min_size=1, max_size=6).filter(lambda s: s.strip() != "")
 
