@@ -32,6 +32,7 @@ rows that join u1 and u2, on either side), kept as the peer's command keeps them
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -61,10 +62,10 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def inputs(n_rows: int, work: Path) -> tuple[Path, Path]:
+def inputs(n_rows: int, work: Path, with_peer: bool = True) -> tuple[Path, Path]:
     """The share table in CooRTweet's layout and in the peer's, written once per size."""
     ours, peer = work / f"shares-{n_rows}.csv", work / f"peer-{n_rows}.csv"
-    if not (ours.exists() and peer.exists()):
+    if not (ours.exists() and (peer.exists() or not with_peer)):
         x = generate_shares(n_rows, seed=42)
         x.rename(columns={"timestamp": "timestamp_share"}).to_csv(ours, index=False)
         pd.DataFrame({"message_id": x["content_id"], "user_id": x["account_id"], "username": "",
@@ -103,6 +104,25 @@ def lockstep(code: Path, src: Path, out: Path, *extra: str) -> list[str]:
     return [sys.executable, "-c", cli, "coordination", "--input", str(src),
             "--out", str(out / "pairs.csv"), "--edges-out", str(out / "edges.csv"),
             "--accounts-out", str(out / "accounts.csv"), *extra]
+
+
+def digest(out: Path) -> str:
+    """One hash of the three outputs with quote characters left out: the generated ids hold none,
+    and a baseline may quote every text cell where this checkout quotes none."""
+    h = hashlib.sha256()
+    for name in ("pairs.csv", "edges.csv", "accounts.csv"):
+        with open(out / name, "rb") as f:
+            while block := f.read(1 << 24):
+                h.update(block.replace(b'"', b""))
+    return h.hexdigest()[:16]
+
+
+def fresh(out: Path) -> Path:
+    """The output folder, emptied (every run writes new files, as a first run would)."""
+    out.mkdir(exist_ok=True)
+    for name in ("pairs.csv", "edges.csv", "accounts.csv"):
+        (out / name).unlink(missing_ok=True)
+    return out
 
 
 def peer_run(src: Path, work: Path) -> tuple[float, float, float]:
@@ -147,6 +167,8 @@ def main() -> None:
     ap.add_argument("--peer-runs", type=int, default=1)
     ap.add_argument("--baseline", default=BASELINE, help="git revision of the baseline command")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-peer", action="store_true",
+                    help="Lockstep against the baseline only (the 10M-row target has no peer run)")
     ap.add_argument("--work", type=Path,
                     default=Path(tempfile.gettempdir()) / "lockstep-bench-coordination-cli")
     ap.add_argument("--json", type=Path, default=None)
@@ -158,15 +180,25 @@ def main() -> None:
         methods.append((f"baseline {args.baseline}", extract(args.baseline, args.work)))
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
-        ours, theirs = inputs(n, args.work)
+        ours, theirs = inputs(n, args.work, with_peer=not args.no_peer)
         row: dict[str, Any] = {"rows": n}
-        for name, code in methods:
-            out = args.work / f"out-{name.split()[0]}"
-            out.mkdir(exist_ok=True)
-            runs = [timed(lockstep(code, ours, out), args.work)[:2] for _ in range(args.runs)]
-            row[name] = {"wall_s": statistics.median(w for w, _ in runs),
-                         "peak_gb": max(m for _, m in runs), "runs": [w for w, _ in runs]}
-            log(f"{n:,} rows, {name}: {', '.join(f'{w:.2f}' for w, _ in runs)} s")
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in methods}
+        for _ in range(args.runs):  # interleaved, so a noisy minute hits both alike
+            for name, code in methods:
+                out = fresh(args.work / f"out-{name.split()[0]}")
+                runs[name].append(timed(lockstep(code, ours, out), args.work)[:2])
+                log(f"{n:,} rows, {name}: {runs[name][-1][0]:.2f} s, {runs[name][-1][1]:.2f} GB")
+        for name, _ in methods:
+            r = runs[name]
+            row[name] = {"wall_s": statistics.median(w for w, _ in r),
+                         "peak_gb": max(m for _, m in r), "runs": [w for w, _ in r],
+                         "outputs": digest(args.work / f"out-{name.split()[0]}")}
+        if len(methods) > 1:
+            row["same_as_baseline"] = row["lockstep"]["outputs"] == row[methods[1][0]]["outputs"]
+            log(f"{n:,} rows, outputs equal to the baseline's: {row['same_as_baseline']}")
+        if args.no_peer:
+            rows.append(row)
+            continue
         peer = [peer_run(theirs, args.work) for _ in range(args.peer_runs)]
         row["peer"] = {"wall_s": statistics.median(w for w, _, _ in peer),
                        "peak_gb": max(m for _, m, _ in peer), "runs": [w for w, _, _ in peer],
@@ -178,6 +210,21 @@ def main() -> None:
         row["identity"] = identical(check / "pairs.csv", args.work / "peer.db")
         log(f"{n:,} rows, identity: {row['identity']}")
         rows.append(row)
+    if args.no_peer:
+        print("| rows | Lockstep wall s (median) | peak GB | baseline wall s (median) | peak GB | "
+              "baseline / Lockstep | same outputs |")
+        print("|---:|---:|---:|---:|---:|---:|---|")
+        for r in rows:
+            ls = r["lockstep"]
+            base = next((v for k, v in r.items() if k.startswith("baseline")), None)
+            runs_txt = ", ".join(f"{w:.2f}" for w in ls["runs"])
+            tail = (f"{base['wall_s']:.2f} | {base['peak_gb']:.2f} | "
+                    f"{base['wall_s'] / ls['wall_s']:.2f}x | {r['same_as_baseline']} |"
+                    if base else "- | - | - | - |")
+            print(f"| {r['rows']:,} | {ls['wall_s']:.2f} ({runs_txt}) | {ls['peak_gb']:.2f} | {tail}")
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=1))
+        return
     print("| rows | Lockstep wall s (median) | peak GB | "
           + ("baseline wall s | " if not args.no_baseline else "")
           + "peer preprocess + compute wall s | Lockstep vs peer | same pairs | same weights |")

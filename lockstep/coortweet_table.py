@@ -100,13 +100,10 @@ def read_shares(path: Path) -> Shares:
     seconds = _seconds(table["timestamp_share"], path, parquet)
 
     n = table.num_rows
-    # the hash passes run beside the account codes: Arrow's kernels release the GIL
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # the three hash passes run side by side: Arrow's kernels release the GIL
+    with ThreadPoolExecutor(max_workers=2) as pool:
         by_account = pool.submit(_sorted_codes, text["account_id"])
-        both = pc.dictionary_encode(pa.chunked_array(text["object_id"].chunks
-                                                     + text["content_id"].chunks, pa.string()))
-        ids = both.chunk(0).dictionary if both.num_chunks else pa.array([], pa.string())
-        codes = _indices(both)
+        ids, codes = _shared_codes(text["object_id"], text["content_id"], pool)
         accounts, account_codes = by_account.result()
     frame = {"object_id": codes[:n], "account_id": account_codes, "content_id": codes[n:]}
     types = None
@@ -190,6 +187,31 @@ def _seconds(col: pa.ChunkedArray, path: Path, parquet: bool) -> np.ndarray:
             except pa.ArrowInvalid:
                 pass  # decimals, date-times or a bad value: the slow rules below
     return parse_seconds(col.to_pandas(), path, parquet).to_numpy()
+
+
+def _shared_codes(objects: pa.ChunkedArray, contents: pa.ChunkedArray,
+                  pool: ThreadPoolExecutor) -> tuple[pa.Array, np.ndarray]:
+    """One dictionary for object and content ids, and the codes of both columns (objects
+    first), exactly as ``dictionary_encode`` of the two columns one after the other numbers
+    them: objects by first appearance, then the contents that are no object, by theirs.
+
+    Each column is encoded on its own (one in a worker) and the content dictionary is matched
+    against the object one: at 10M rows that is 1.5-2 s faster than one hash table over 20M ids.
+    """
+    by_content = pool.submit(pc.dictionary_encode, contents)
+    eo = pc.dictionary_encode(objects)
+    ec = by_content.result()
+    empty = pa.array([], pa.string())
+    d_obj = eo.chunk(0).dictionary if eo.num_chunks else empty
+    d_con = ec.chunk(0).dictionary if ec.num_chunks else empty
+    hit = pc.index_in(d_con, value_set=d_obj)
+    found = hit.is_valid().to_numpy(zero_copy_only=False)
+    remap = np.empty(len(d_con), dtype=np.int32)
+    remap[found] = hit.drop_null().to_numpy()
+    new = ~found
+    remap[new] = len(d_obj) + np.arange(int(new.sum()), dtype=np.int32)
+    ids = pa.concat_arrays([d_obj, d_con.filter(pa.array(new))])
+    return ids, np.concatenate([_indices(eo), remap[_indices(ec)]])
 
 
 def _indices(encoded: pa.ChunkedArray) -> np.ndarray:

@@ -164,3 +164,20 @@ def test_arrow_and_pandas_readers_agree(tmp_path: Path, monkeypatch: pytest.Monk
     assert fast.accounts.equals(slow.accounts)
     assert fast.frame["account_id"].tolist() == slow.frame["account_id"].tolist()
     assert isinstance(fast.ids, pa.Array)
+
+
+@settings(max_examples=60, deadline=None)
+@given(objects=st.lists(st.sampled_from("abcdefg"), max_size=30),
+       contents=st.lists(st.sampled_from("defghij"), max_size=30))
+def test_shared_codes_number_ids_as_one_encode_of_both_columns(objects: list[str],
+                                                              contents: list[str]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    n = min(len(objects), len(contents))
+    o = pa.chunked_array([pa.array(objects[:n], pa.string())])
+    c = pa.chunked_array([pa.array(contents[:n], pa.string())])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids, codes = ct._shared_codes(o, c, pool)
+    one = pa.chunked_array(o.chunks + c.chunks, pa.string()).combine_chunks().dictionary_encode()
+    assert ids.to_pylist() == one.dictionary.to_pylist()
+    assert codes.tolist() == one.indices.to_pylist()
