@@ -46,12 +46,17 @@ def coordination(input_path: Path, fmt: str, window: int, min_participation: int
     """Find co-shares in a file (CooRTweet detect_groups + generate_coordinated_network)."""
     import warnings
 
-    from analyses.coaction import PAIR_COLUMNS, CoActionCapWarning, detect_groups
-    from analyses.network import ACCOUNT_COLUMNS, EDGE_COLUMNS, coordinated_network
-    from lockstep.coortweet_table import read_shares, write_table
+    from lockstep.coortweet_table import read_shares, write_table  # Arrow, not yet pandas
 
     t0 = time.monotonic()
-    shares = read_shares(input_path)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        reading = pool.submit(read_shares, input_path)
+        # pandas and the engine load while Arrow's threads parse the file
+        from analyses.coaction import PAIR_COLUMNS, CoActionCapWarning, detect_groups
+        from analyses.network import ACCOUNT_COLUMNS, EDGE_COLUMNS, coordinated_network
+        if edges_out is not None or accounts_out is not None:
+            import scipy.sparse.csgraph  # noqa: F401  (the network's components; 0.25 s to load)
+        shares = reading.result()
     actions = shares.frame
     t_read = time.monotonic() - t0
     click.echo(f"read {len(actions):,} rows from {input_path} in {t_read:.1f}s")

@@ -15,8 +15,10 @@ negative count is not a formula) and JSON exports stay exact.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA = re.compile(r"^(?:[\t\r]| *[=+\-@])")
 
@@ -24,6 +26,8 @@ FORMULA = re.compile(r"^(?:[\t\r]| *[=+\-@])")
 def inert(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its text cells inert (module docstring; a copy only if one had to
     change); other columns as they are."""
+    import pandas as pd  # not at import: the coordination command parses while pandas loads
+
     out = table
     for col in table.columns:
         values = table[col]
