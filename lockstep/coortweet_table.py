@@ -31,6 +31,7 @@ what is wrong.
 from __future__ import annotations
 
 import csv
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -312,6 +313,32 @@ def _quoting(columns: dict[str, pa.Array], dicts: dict[str, pa.Array]) -> str:
     return "none"
 
 
+_WRITE_ROWS = 1 << 17  # rows turned into CSV text at once
+
+
+def _write_csv(out: pa.Table, path: Path, quoting: str) -> None:
+    """CRLF rows, as every other CSV Lockstep writes, under a plain header of our own (Arrow
+    would quote it). Slices of the table are formatted two at a time (Arrow's writer is
+    single-threaded and releases the GIL) and written in order, at most three slices in memory."""
+    opts = pa_csv.WriteOptions(include_header=False, eol="\r\n", batch_size=1 << 16,
+                               quoting_style=quoting)
+
+    def text(part: pa.Table) -> pa.Buffer:
+        buf = pa.BufferOutputStream()
+        pa_csv.write_csv(part, buf, opts)
+        return buf.getvalue()
+
+    with open(path, "wb") as f, ThreadPoolExecutor(max_workers=2) as pool:
+        f.write((",".join(out.column_names) + "\r\n").encode())
+        pending: deque = deque()
+        for start in range(0, out.num_rows, _WRITE_ROWS):
+            pending.append(pool.submit(text, out.slice(start, _WRITE_ROWS)))
+            if len(pending) > 2:
+                f.write(pending.popleft().result())
+        while pending:
+            f.write(pending.popleft().result())
+
+
 def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
     """Write an engine table whose id columns are codes of ``shares`` (CSV, or Parquet by the
     ``.parquet`` suffix); ids go out as their text, formula-like text inert in CSV, quoted only
@@ -335,13 +362,7 @@ def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
         if parquet:
             pq.write_table(out, path)
         else:
-            # CRLF rows, as every other CSV Lockstep writes; the header is ours (Arrow would
-            # quote it) and plain
-            with open(path, "wb") as f:
-                f.write((",".join(out.column_names) + "\r\n").encode())
-                pa_csv.write_csv(out, f, pa_csv.WriteOptions(
-                    include_header=False, eol="\r\n", batch_size=1 << 16,
-                    quoting_style=_quoting(columns, dicts)))
+            _write_csv(out, path, _quoting(columns, dicts))
     except (OSError, pa.ArrowException) as exc:
         raise LockstepError(f"cannot write {path}: {exc}") from exc
 

@@ -181,3 +181,20 @@ def test_shared_codes_number_ids_as_one_encode_of_both_columns(objects: list[str
     one = pa.chunked_array(o.chunks + c.chunks, pa.string()).combine_chunks().dictionary_encode()
     assert ids.to_pylist() == one.dictionary.to_pylist()
     assert codes.tolist() == one.indices.to_pylist()
+
+
+def test_csv_written_in_slices_is_the_same_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "s.csv"
+    rows = [f"o{i % 7},a{i % 5},c{i},{i}" for i in range(50)]
+    src.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    t = ct.read_shares(src)
+    out = t.frame[["object_id", "account_id", "content_id", "timestamp"]]
+    ct.write_table(out, t, tmp_path / "whole.csv")
+    monkeypatch.setattr(ct, "_WRITE_ROWS", 3)  # 17 slices, formatted two at a time
+    ct.write_table(out, t, tmp_path / "sliced.csv")
+    whole = (tmp_path / "whole.csv").read_bytes()
+    assert whole == (tmp_path / "sliced.csv").read_bytes()
+    assert whole.decode().split("\r\n")[:3] == [
+        "object_id,account_id,content_id,timestamp", "o0,a0,c0,0", "o1,a1,c1,1"]
+    ct.write_table(out.iloc[:0], t, tmp_path / "empty.csv")  # no rows: the header alone
+    assert (tmp_path / "empty.csv").read_bytes() == b"object_id,account_id,content_id,timestamp\r\n"
