@@ -117,9 +117,15 @@ def _joint_codes(s1: pd.Series, s2: pd.Series) -> tuple[np.ndarray, np.ndarray, 
             hi = max(int(v1.max()), int(v2.max()))
             if hi - lo < max(4 * (len(s1) + len(s2)), 1 << 20):
                 ct = np.int32 if hi - lo < 2**31 - 1 else np.int64
-                c1 = (v1 - lo).astype(ct, copy=False) if lo else v1.astype(ct, copy=False)
-                c2 = (v2 - lo).astype(ct, copy=False) if lo else v2.astype(ct, copy=False)
-                return c1, c2, pd.RangeIndex(lo, hi + 1)
+                same = v1.dtype == v2.dtype and v1.dtype.kind == "i" and v1.dtype.itemsize >= 4
+
+                def shifted(v: np.ndarray) -> np.ndarray:
+                    # in the ids' own dtype when `lo` is one of its values (exact: the range
+                    # fits); else in int64, since small or unsigned dtypes would wrap or refuse lo
+                    w = v - v.dtype.type(lo) if same else v.astype(np.int64) - lo
+                    return w.astype(ct, copy=False)
+
+                return shifted(v1), shifted(v2), pd.RangeIndex(lo, hi + 1)
 
         def plain(s: pd.Series) -> pd.Series:
             if isinstance(s.dtype, pd.CategoricalDtype):

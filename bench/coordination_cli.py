@@ -53,7 +53,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from coordination import generate_shares  # noqa: E402
 
 BASELINE = "db047cc"  # main before the command read and wrote with Arrow (#11)
-_TIME = re.compile(r"^BENCH_TIME (?P<wall>[\d.]+) (?P<rss>\d+)$", re.MULTILINE)
+_TIME = re.compile(r"^BENCH_TIME (?P<wall>[\d.]+) (?P<rss>\d+) (?P<user>[\d.]+) (?P<sys>[\d.]+)$",
+                   re.MULTILINE)
 PEER = Path(sys.executable).parent / "compute_networks"
 PEER_MIN_EDGE_WEIGHT = 2  # compute_networks' default, kept in the timed runs
 
@@ -88,15 +89,17 @@ def extract(rev: str, work: Path) -> Path:
     return target
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak GB and the output of one command under /usr/bin/time."""
-    done = subprocess.run(["/usr/bin/time", "-f", "BENCH_TIME %e %M", *cmd], cwd=cwd,
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """Wall seconds, peak GB, CPU seconds (user + system, children included) and the output of
+    one command under /usr/bin/time. CPU time is the steadier figure on a shared machine."""
+    done = subprocess.run(["/usr/bin/time", "-f", "BENCH_TIME %e %M %U %S", *cmd], cwd=cwd,
                           capture_output=True, text=True)
     if done.returncode:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"failed: {' '.join(cmd)}")
     m = _TIME.search(done.stderr)
-    return float(m["wall"]), int(m["rss"]) / 1024 / 1024, done.stdout
+    return (float(m["wall"]), int(m["rss"]) / 1024 / 1024, float(m["user"]) + float(m["sys"]),
+            done.stdout)
 
 
 def lockstep(code: Path, src: Path, out: Path, *extra: str) -> list[str]:
@@ -125,16 +128,17 @@ def fresh(out: Path) -> Path:
     return out
 
 
-def peer_run(src: Path, work: Path) -> tuple[float, float, float]:
-    """Preprocess + compute wall seconds, the larger peak GB, and the compute step's wall."""
+def peer_run(src: Path, work: Path) -> tuple[float, float, float, float]:
+    """Preprocess + compute wall seconds, the larger peak GB, the compute step's wall and the
+    CPU seconds of both steps (the compute step's worker processes included)."""
     db = work / "peer.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    w1, m1, _ = timed([str(PEER), str(db), "preprocess", "--format", "csv", str(src)], work)
-    w2, m2, _ = timed([str(PEER), str(db), "compute", "co_retweet", "--time_window", "60",
+    w1, m1, c1, _ = timed([str(PEER), str(db), "preprocess", "--format", "csv", str(src)], work)
+    w2, m2, c2, _ = timed([str(PEER), str(db), "compute", "co_retweet", "--time_window", "60",
                        "--n_cpus", "2", "--output_file", str(work / "peer.graphml"),
                        "--output_format", "graphml"], work)
-    return w1 + w2, max(m1, m2), w2
+    return w1 + w2, max(m1, m2), w2, c1 + c2
 
 
 def identical(pairs_csv: Path, db: Path) -> dict[str, Any]:
@@ -182,16 +186,18 @@ def main() -> None:
     for n in (int(x) for x in args.sizes.split(",")):
         ours, theirs = inputs(n, args.work, with_peer=not args.no_peer)
         row: dict[str, Any] = {"rows": n}
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in methods}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in methods}
         for _ in range(args.runs):  # interleaved, so a noisy minute hits both alike
             for name, code in methods:
                 out = fresh(args.work / f"out-{name.split()[0]}")
-                runs[name].append(timed(lockstep(code, ours, out), args.work)[:2])
-                log(f"{n:,} rows, {name}: {runs[name][-1][0]:.2f} s, {runs[name][-1][1]:.2f} GB")
+                runs[name].append(timed(lockstep(code, ours, out), args.work)[:3])
+                w, gb, cpu = runs[name][-1]
+                log(f"{n:,} rows, {name}: {w:.2f} s, {gb:.2f} GB, CPU {cpu:.2f} s")
         for name, _ in methods:
             r = runs[name]
-            row[name] = {"wall_s": statistics.median(w for w, _ in r),
-                         "peak_gb": max(m for _, m in r), "runs": [w for w, _ in r],
+            row[name] = {"wall_s": statistics.median(w for w, _, _ in r),
+                         "cpu_s": statistics.median(c for _, _, c in r),
+                         "peak_gb": max(m for _, m, _ in r), "runs": [w for w, _, _ in r],
                          "outputs": digest(args.work / f"out-{name.split()[0]}")}
         if len(methods) > 1:
             row["same_as_baseline"] = row["lockstep"]["outputs"] == row[methods[1][0]]["outputs"]
@@ -200,10 +206,12 @@ def main() -> None:
             rows.append(row)
             continue
         peer = [peer_run(theirs, args.work) for _ in range(args.peer_runs)]
-        row["peer"] = {"wall_s": statistics.median(w for w, _, _ in peer),
-                       "peak_gb": max(m for _, m, _ in peer), "runs": [w for w, _, _ in peer],
-                       "compute_s": statistics.median(c for _, _, c in peer)}
-        log(f"{n:,} rows, peer: {', '.join(f'{w:.2f}' for w, _, _ in peer)} s")
+        row["peer"] = {"wall_s": statistics.median(p[0] for p in peer),
+                       "peak_gb": max(p[1] for p in peer), "runs": [p[0] for p in peer],
+                       "compute_s": statistics.median(p[2] for p in peer),
+                       "cpu_s": statistics.median(p[3] for p in peer)}
+        log(f"{n:,} rows, peer: {', '.join(f'{p[0]:.2f}' for p in peer)} s, "
+            f"CPU {', '.join(f'{p[3]:.1f}' for p in peer)} s")
         check = args.work / "out-check"
         check.mkdir(exist_ok=True)
         timed(lockstep(ROOT, ours, check, "--min-participation", "1"), args.work)
@@ -212,23 +220,26 @@ def main() -> None:
         rows.append(row)
     if args.no_peer:
         print("| rows | Lockstep wall s (median) | peak GB | baseline wall s (median) | peak GB | "
-              "baseline / Lockstep | same outputs |")
-        print("|---:|---:|---:|---:|---:|---:|---|")
+              "baseline / Lockstep | Lockstep / baseline CPU s | same outputs |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---|")
         for r in rows:
             ls = r["lockstep"]
             base = next((v for k, v in r.items() if k.startswith("baseline")), None)
             runs_txt = ", ".join(f"{w:.2f}" for w in ls["runs"])
             tail = (f"{base['wall_s']:.2f} | {base['peak_gb']:.2f} | "
-                    f"{base['wall_s'] / ls['wall_s']:.2f}x | {r['same_as_baseline']} |"
-                    if base else "- | - | - | - |")
+                    f"{base['wall_s'] / ls['wall_s']:.2f}x | {ls['cpu_s']:.1f} / "
+                    f"{base['cpu_s']:.1f} | {r['same_as_baseline']} |"
+                    if base else f"- | - | - | {ls['cpu_s']:.1f} / - | - |")
             print(f"| {r['rows']:,} | {ls['wall_s']:.2f} ({runs_txt}) | {ls['peak_gb']:.2f} | {tail}")
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))
         return
     print("| rows | Lockstep wall s (median) | peak GB | "
           + ("baseline wall s | " if not args.no_baseline else "")
-          + "peer preprocess + compute wall s | Lockstep vs peer | same pairs | same weights |")
-    print("|---:|---:|---:|" + ("---:|" if not args.no_baseline else "") + "---:|---:|---|---|")
+          + "peer preprocess + compute wall s | Lockstep vs peer | Lockstep CPU s | peer CPU s | "
+          "vs peer, CPU | same pairs | same weights |")
+    print("|---:|---:|---:|" + ("---:|" if not args.no_baseline else "")
+          + "---:|---:|---:|---:|---:|---|---|")
     for r in rows:
         ls, pe = r["lockstep"], r["peer"]
         base = next((v for k, v in r.items() if k.startswith("baseline")), None)
@@ -236,6 +247,7 @@ def main() -> None:
               f" | {ls['peak_gb']:.2f} | "
               + (f"{base['wall_s']:.2f} | " if base else "")
               + f"{pe['wall_s']:.1f} | {pe['wall_s'] / ls['wall_s']:.1f}x | "
+              f"{ls['cpu_s']:.2f} | {pe['cpu_s']:.1f} | {pe['cpu_s'] / ls['cpu_s']:.1f}x | "
               f"{r['identity']['same_pairs']} | {r['identity']['same_directed_weights']} |")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))

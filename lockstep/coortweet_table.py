@@ -299,7 +299,8 @@ def _inert(text: pa.Array) -> pa.Array:
     return pc.if_else(hit, pc.binary_join_element_wise("'", text, ""), text)
 
 
-_NEEDS_QUOTES = '[",\r\n]'  # what CSV must quote (RFC 4180)
+# what CSV must quote (RFC 4180), and edge spaces, which R's fread strips from unquoted fields
+_NEEDS_QUOTES = '[",\r\n]|^\\s|\\s$'
 
 
 def _quoting(columns: dict[str, pa.Array], dicts: dict[str, pa.Array]) -> str:

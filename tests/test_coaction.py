@@ -421,3 +421,18 @@ def test_cli_parquet_and_iso_timestamps(tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert set(pd.read_parquet(out).itertuples(index=False, name=None)) == {
         ("o", "c1", "c2", 30, "a", "b")}
+
+
+def test_network_of_small_and_mixed_integer_account_ids():
+    from analyses.network import account_pair_summary
+
+    def pairs(a, b):
+        return pd.DataFrame({"object_id": [1, 1], "content_id": [1, 2], "content_id_y": [3, 4],
+                             "time_delta": [1, 2], "account_id": a, "account_id_y": b})
+
+    # int8 ids spanning most of their range: codes must not wrap around
+    got = account_pair_summary(pairs(np.array([-100, 100], np.int8), np.array([100, -100], np.int8)))
+    assert got[["account_a", "account_b", "weight"]].values.tolist() == [[-100, 100, 2]]
+    # unsigned against signed columns
+    got = account_pair_summary(pairs(np.array([1, 200], np.uint8), np.array([-3, 5], np.int64)))
+    assert sorted(got[["account_a", "account_b"]].values.tolist()) == [[-3, 1], [5, 200]]

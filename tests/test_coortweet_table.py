@@ -147,6 +147,11 @@ def test_write_table_quotes_only_when_an_id_needs_it(tmp_path: Path) -> None:
     got = pd.read_csv(tmp_path / "o2.csv", dtype=str, keep_default_na=False)
     assert got.to_dict("list") == {"object_id": ["o,1", "o,1", "o2"],
                                    "account_id": ["bob", "a\nb", 'say "hi"']}
+    edge = tmp_path / "e.csv"  # an id with an edge space is quoted (R's fread strips unquoted)
+    edge.write_text(f'{HEADER}\n" o1",bob,c1,1\n" o1",amy,c2,2\n', encoding="utf-8")
+    t = ct.read_shares(edge)
+    ct.write_table(pd.DataFrame({"object_id": t.frame["object_id"]}), t, tmp_path / "o3.csv")
+    assert (tmp_path / "o3.csv").read_bytes() == b'object_id\r\n" o1"\r\n" o1"\r\n'
 
 
 ids = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
