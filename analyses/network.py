@@ -10,7 +10,7 @@ following the repeated-coordination rationale of CooRnet (Giglietto, Righetti, R
 and again.
 
 Pure functions over DataFrames, vectorised with numpy (no loop over pairs or edges); connected
-components use ``scipy.sparse.csgraph`` (scipy is installed with datasketch), Louvain uses
+components are found by hooking and pointer jumping in numpy, Louvain uses
 python-louvain on a networkx graph.
 """
 
@@ -319,16 +319,44 @@ def account_pair_summary(pairs: pd.DataFrame) -> pd.DataFrame:
     }, copy=False)
 
 
-def _components_in_order(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Component of each vertex 0..n-1, numbered 1.. in order of their first vertex (igraph)."""
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
+def _component_roots(n: int, u: np.ndarray, v: np.ndarray, max_rounds: int = 64) -> np.ndarray:
+    """The smallest vertex of each vertex's component (vertices 0..n-1, undirected edges u-v).
+
+    Hooking and pointer jumping in the manner of Shiloach & Vishkin (1982, "An O(log n) parallel
+    connectivity algorithm", *J. Algorithms* 3): every round, each edge whose ends have different
+    roots hooks the larger root under the smaller one, then every pointer jumps to its root.
+    Pointers only go down, so a component's root is its smallest vertex. A handful of vectorised
+    rounds on real networks (3 on 171k random edges, 11 on a 100k path in random order); beyond
+    ``max_rounds`` scipy's components decide. numpy only: importing scipy.sparse costs 0.25 s,
+    a sixth of a 1M-row `lockstep coordination` run.
+    """
+    parent = np.arange(n, dtype=np.int64)
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    for _ in range(max_rounds):
+        ru, rv = parent[u], parent[v]
+        apart = ru != rv
+        if not apart.any():
+            return parent
+        np.minimum.at(parent, np.maximum(ru, rv)[apart], np.minimum(ru, rv)[apart])
+        while True:
+            jumped = parent[parent]
+            if np.array_equal(jumped, parent):
+                break
+            parent = jumped
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components as cc
 
     mat = coo_matrix((np.ones(len(u), dtype=np.int8), (u, v)), shape=(n, n)).tocsr()
     _, labels = cc(mat, directed=False)
-    renum, _ = pd.factorize(labels)  # first appearance over vertices 0..n-1
+    return labels
+
+
+def _components_in_order(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Component of each vertex 0..n-1, numbered 1.. in order of their first vertex (igraph)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    renum, _ = pd.factorize(_component_roots(n, u, v))  # first appearance over vertices 0..n-1
     return renum.astype(np.int64) + 1
 
 

@@ -54,8 +54,6 @@ def coordination(input_path: Path, fmt: str, window: int, min_participation: int
         # pandas and the engine load while Arrow's threads parse the file
         from analyses.coaction import PAIR_COLUMNS, CoActionCapWarning, detect_groups
         from analyses.network import ACCOUNT_COLUMNS, EDGE_COLUMNS, coordinated_network
-        if edges_out is not None or accounts_out is not None:
-            import scipy.sparse.csgraph  # noqa: F401  (the network's components; 0.25 s to load)
         shares = reading.result()
     actions = shares.frame
     t_read = time.monotonic() - t0

@@ -436,3 +436,29 @@ def test_network_of_small_and_mixed_integer_account_ids():
     # unsigned against signed columns
     got = account_pair_summary(pairs(np.array([1, 200], np.uint8), np.array([-3, 5], np.int64)))
     assert sorted(got[["account_a", "account_b"]].values.tolist()) == [[-3, 1], [5, 200]]
+
+
+def test_components_by_pointer_jumping_match_scipy():
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    import analyses.network as nw
+
+    rng = np.random.default_rng(4)
+    for trial in range(60):
+        n = int(rng.integers(1, 400))
+        e = int(rng.integers(0, 2 * n))
+        u, v = rng.integers(0, n, e), rng.integers(0, n, e)
+        _, labels = connected_components(
+            coo_matrix((np.ones(e, dtype=np.int8), (u, v)), shape=(n, n)), directed=False)
+        want, _ = pd.factorize(labels)
+        got = nw._components_in_order(n, u, v)
+        assert np.array_equal(got, want + 1), trial
+        roots = nw._component_roots(n, u, v)
+        # each component's root is its smallest vertex
+        assert np.array_equal(roots, pd.Series(np.arange(n)).groupby(labels).transform("min"))
+        # scipy decides when hooking has not settled within max_rounds
+        fallback, _ = pd.factorize(nw._component_roots(n, u, v, max_rounds=0))
+        assert np.array_equal(fallback, want)
+    path = rng.permutation(5000)  # a long path in random order: a few rounds, one component
+    assert set(nw._component_roots(5000, path[:-1], path[1:]).tolist()) == {0}
