@@ -31,6 +31,7 @@ what is wrong.
 from __future__ import annotations
 
 import csv
+import os
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -359,13 +360,19 @@ def write_table(table: pd.DataFrame, shares: Shares, path: Path) -> None:
         columns[name] = arr.dictionary_decode() if parquet else arr
     out = pa.table(columns)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # written next to the target and renamed at the end: a failed or interrupted write never
+    # leaves a half file under the name (or half-overwrites the previous run's)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         if parquet:
-            pq.write_table(out, path)
+            pq.write_table(out, part)
         else:
-            _write_csv(out, path, _quoting(columns, dicts))
+            _write_csv(out, part, _quoting(columns, dicts))
+        os.replace(part, path)
     except (OSError, pa.ArrowException) as exc:
         raise LockstepError(f"cannot write {path}: {exc}") from exc
+    finally:
+        part.unlink(missing_ok=True)
 
 
 __all__ = ["COORTWEET_COLUMNS", "Shares", "read_shares", "parse_seconds",

@@ -203,3 +203,32 @@ def test_csv_written_in_slices_is_the_same_file(tmp_path: Path, monkeypatch: pyt
         "object_id,account_id,content_id,timestamp", "o0,a0,c0,0", "o1,a1,c1,1"]
     ct.write_table(out.iloc[:0], t, tmp_path / "empty.csv")  # no rows: the header alone
     assert (tmp_path / "empty.csv").read_bytes() == b"object_id,account_id,content_id,timestamp\r\n"
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_part(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "s.csv"
+    src.write_text(HEADER + "\n" + "\n".join(f"o{i % 3},a{i % 4},c{i},{i}" for i in range(20))
+                   + "\n", encoding="utf-8")
+    t = ct.read_shares(src)
+    out = t.frame[["object_id", "account_id"]]
+    target = tmp_path / "pairs.csv"
+    target.write_bytes(b"the previous run's pairs\r\n")
+    monkeypatch.setattr(ct, "_WRITE_ROWS", 4)
+    real = ct.pa_csv.write_csv
+    calls = []
+
+    def failing(part, sink, opts):  # the third slice cannot be formatted
+        calls.append(1)
+        if len(calls) == 3:
+            raise pa.ArrowInvalid("disk trouble")
+        return real(part, sink, opts)
+
+    monkeypatch.setattr(ct.pa_csv, "write_csv", failing)
+    with pytest.raises(LockstepError, match="cannot write .*pairs.csv: disk trouble"):
+        ct.write_table(out, t, target)
+    assert target.read_bytes() == b"the previous run's pairs\r\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pairs.csv", "s.csv"]
+    monkeypatch.setattr(ct.pa_csv, "write_csv", real)
+    ct.write_table(out, t, target)  # and a good write replaces it whole
+    assert target.read_bytes().startswith(b"object_id,account_id\r\no0,a0\r\n")
