@@ -16,7 +16,7 @@ caption    its near-duplicate caption group              ``caption`` (see :mod:`
 
 Adding a signal: give it a name in :data:`analyses.signals.SIGNALS`, produce its rows in
 :func:`action_table` (any column of the posts table that yields an object id per post), and give
-it a weight in :class:`analyses.fusion.FusionParams` ``signal_weights``.
+it a weight in :class:`analyses.fusion_inputs.FusionParams` ``signal_weights``.
 """
 
 from __future__ import annotations

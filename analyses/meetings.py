@@ -25,7 +25,7 @@ from analyses.arrays import unique_inverse
 from analyses.coaction import window_pairs
 
 if TYPE_CHECKING:  # only for the annotations: the fusion calls this module
-    from analyses.fusion import Coded, FusionParams
+    from analyses.fusion_inputs import Coded, FusionParams
 
 
 def window_meetings(c: Coded, p: FusionParams, w: int, rates: dict[str, Any], cue: np.ndarray,
