@@ -64,11 +64,15 @@ def log(msg: str) -> None:
 
 
 def inputs(n_rows: int, work: Path, with_peer: bool = True) -> tuple[Path, Path]:
-    """The share table in CooRTweet's layout and in the peer's, written once per size."""
+    """The share table in CooRTweet's layout and (``with_peer``) in the peer's, each written
+    once per size."""
     ours, peer = work / f"shares-{n_rows}.csv", work / f"peer-{n_rows}.csv"
-    if not (ours.exists() and (peer.exists() or not with_peer)):
+    want_peer = with_peer and not peer.exists()
+    if not ours.exists() or want_peer:
         x = generate_shares(n_rows, seed=42)
-        x.rename(columns={"timestamp": "timestamp_share"}).to_csv(ours, index=False)
+        if not ours.exists():
+            x.rename(columns={"timestamp": "timestamp_share"}).to_csv(ours, index=False)
+    if want_peer:
         pd.DataFrame({"message_id": x["content_id"], "user_id": x["account_id"], "username": "",
                       "repost_id": x["object_id"], "reply_id": "", "message": "",
                       "timestamp": x["timestamp"], "urls": ""}).to_csv(peer, index=False)
