@@ -91,8 +91,8 @@ def crowd_contrast(actions: pd.DataFrame, members: list[str], evidence: pd.DataF
 
 def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
                    size: int | None = None, min_exclusivity: float = 0.5,
-                   shared_exclusivity: float = 0.8, min_evidence_per_member: float = 0.5
-                   ) -> bool:
+                   shared_exclusivity: float = 0.8, min_evidence_per_member: float = 0.75,
+                   judged_occasions: int = 3) -> bool:
     """Whether a cluster is part of the crowd it meets in rather than a cell inside it.
 
     On its main objects shared on two occasions or more (one moment decides nothing):
@@ -103,18 +103,27 @@ def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
       for its size: less than ``min_evidence_per_member`` orders of magnitude (``log10_p``,
       scan-corrected) per member. A crowd with a common cause (a match, a show) makes every
       pair of its regulars slightly dependent, and a large group of them adds up to a
-      significant total; a cell's members each bring strong evidence.
+      significant total; a cell's members each bring strong evidence. For such a weak group
+      only the objects shared on ``judged_occasions`` occasions or more vouch for it, when it
+      has any: the tag of one match, used in its two halves, is two occasions of one moment,
+      while the league's tag it shares every match day says whose crowd it is.
 
     >>> shared = [{"occasions": 4, "exclusivity": 0.64}]
     >>> crowd_embedded(shared, log10_p=-15.6, size=93), crowd_embedded(shared, -60.0, 24)
+    (True, False)
+    >>> match = [{"occasions": 2, "exclusivity": 0.87}, {"occasions": 6, "exclusivity": 0.63}]
+    >>> crowd_embedded(match, log10_p=-14.8, size=42), crowd_embedded(match, -90.0, 42)
     (True, False)
     """
     repeated = [c for c in contrast if c["occasions"] >= 2]
     if not repeated:  # its "others" may be the rest of the cell
         return False
-    best = max(c["exclusivity"] for c in repeated)
-    if best < min_exclusivity:
+    if max(c["exclusivity"] for c in repeated) < min_exclusivity:
         return True
     weak = (log10_p is not None and size
             and -log10_p / size < min_evidence_per_member)
-    return bool(best < shared_exclusivity and weak)
+    if not weak:
+        return False
+    judged = [c for c in repeated if c["occasions"] >= judged_occasions] or repeated
+    best = max(c["exclusivity"] for c in judged)
+    return bool(best < shared_exclusivity)

@@ -228,6 +228,17 @@ def test_a_weak_group_sharing_its_moments_is_part_of_the_crowd() -> None:
     assert not crowd_embedded([{"occasions": 9, "exclusivity": 0.95}], -5.0, 40)  # its own crowd
     assert crowd_embedded([{"occasions": 5, "exclusivity": 0.2}], -900.0, 10)  # a small part
     assert not crowd_embedded([{"occasions": 1, "exclusivity": 0.4}], -57.0, 4)  # one moment
+    # The regulars of a league: most of the crowd of one match's tag (its two halves), a part of
+    # the league tag's crowd every match day, and barely beyond chance for their number.
+    league = [{"occasions": 2, "exclusivity": 0.87}, {"occasions": 5, "exclusivity": 0.66},
+              {"occasions": 6, "exclusivity": 0.63}]
+    assert crowd_embedded(league, -14.8, 42)
+    assert not crowd_embedded(league, -14.8 * 3, 42)        # strong members: not a crowd
+    assert not crowd_embedded(league[:1], -14.8, 42)        # the match tag alone: undecided
+    # A show's 29 regulars, 0.54 orders of magnitude each; five cell members at 0.9 each stay.
+    show = [{"occasions": 5, "exclusivity": 0.69}, {"occasions": 5, "exclusivity": 0.76}]
+    assert crowd_embedded(show, -15.7, 29)
+    assert not crowd_embedded([{"occasions": 2, "exclusivity": 0.5}], -4.55, 5)
 
 
 def test_a_daily_clock_is_one_occasion() -> None:
