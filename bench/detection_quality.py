@@ -12,8 +12,9 @@ Two worlds, each at 10k, 100k and 1M videos:
 Seeds, in the ``held out`` column: ``no`` were used while developing (generator 5, 7, 11; world
 1 and 15); ``seen once`` were held out until a run of this benchmark printed their figures, before
 the last detector changes (generator 101-107, world 11-14, 16 and 18); ``yes`` were never run
-before the released defaults were fixed (generator 108-109, world 19-21; world seed 17 is
-skipped: the independent world's generator fails on it at 10k videos). Seeds used while
+before the released defaults were fixed (generator 108-109, world 20, 21 and 23; world seeds
+17, 19 and 22 are skipped: the independent world's generator fails on them at 10k videos, in its
+news-desk set-up; the grid says so and goes on). Seeds used while
 developing outside this grid: generator 8 and 9, world 2 to 10.
 
 Methods, each in its own process on the same cached frames (so time and peak memory are its
@@ -81,17 +82,17 @@ GRID: list[tuple[str, int, int, str, str]] = [
     ("heldout", 15, 10_000, "zeeschuimer", "no"),  # tuned on (crowd bar, 2026-12-03)
     ("heldout", 16, 10_000, "tiktok-api", "seen once"),
     ("heldout", 18, 10_000, "zeeschuimer", "seen once"),
-    ("heldout", 19, 10_000, "tiktok-api", "yes"),
     ("heldout", 20, 10_000, "zeeschuimer", "yes"),
     ("heldout", 21, 10_000, "tiktok-api", "yes"),
+    ("heldout", 23, 10_000, "tiktok-api", "yes"),
     ("heldout", 11, 100_000, "tiktok-api", "seen once"),
     ("heldout", 12, 100_000, "zeeschuimer", "seen once"),
     ("heldout", 14, 100_000, "tiktok-api", "seen once"),
     ("heldout", 16, 100_000, "tiktok-api", "seen once"),
-    ("heldout", 19, 100_000, "tiktok-api", "yes"),
+    ("heldout", 20, 100_000, "tiktok-api", "yes"),
     ("heldout", 11, 1_000_000, "tiktok-api", "seen once"),
 ]
-QUICK = [("generator", 108, 10_000, "tiktok-api", "yes"), ("heldout", 19, 10_000, "tiktok-api", "yes")]
+QUICK = [("generator", 108, 10_000, "tiktok-api", "yes"), ("heldout", 21, 10_000, "tiktok-api", "yes")]
 
 
 def generate(world: str, seed: int, videos: int, fmt: str, out: Path) -> None:
@@ -216,7 +217,12 @@ def main() -> None:
             continue
         inc = args.work / f"{world}-{seed}-{videos}-{fmt}"
         t0 = time.perf_counter()
-        generate(world, seed, videos, fmt, inc)
+        try:
+            generate(world, seed, videos, fmt, inc)
+        except Exception as e:  # the world model's own failure is a row too; the grid goes on
+            print(f"{world} seed {seed} {videos:,} videos: not generated ({type(e).__name__}: "
+                  f"{e})", file=sys.stderr, flush=True)
+            continue
         cache = frames(inc)
         t = truth(inc)
         print(f"{world} seed {seed} {videos:,} videos ({fmt}) ready in "
