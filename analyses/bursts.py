@@ -28,7 +28,13 @@ those bursts (:func:`_in_lockstep`; at a million videos thousands of ordinary us
 campaign's tag each land in two of its waves by chance, but post there mostly at other times).
 A group needs ``min_occasions`` (6) occasions:
 repetition is what separates a campaign's waves from the few matches a club's supporters watched
-together. The occasions' evidence is then compared
+together. **A cell with few waves** (3 to 5, ``few_occasions``) passes only in full lockstep
+(:func:`_few_waves`): on each occasion the group is nearly everyone who acted on the object
+(``few_share``, 0.8), its members are the accounts present on at least half of the occasions
+(``few_presence``), and no occasion is the same time of day on several days (a scheduler's slot
+is a clock, not a wave). The supporters of a club are a part of each match's crowd, and each
+watched some of the matches; a cell with three waves is all of each wave's crowd. The occasions'
+evidence is then compared
 with Gamma(number of occasions, 1), multiplied by the number of groups of that size a search
 could return (:func:`analyses.groups.log_multiplicity`).
 
@@ -91,6 +97,14 @@ class Bursts:
         a = np.searchsorted(self.keys, base + (lo - self.tmin), side="left")
         b = np.searchsorted(self.keys, base + (hi - self.tmin), side="right")
         return b - a
+
+    def accounts_on(self, obj: int, lo: int, hi: int) -> np.ndarray:
+        """The accounts (codes) with an action on ``obj`` in ``[lo, hi]``."""
+        block = np.int64(obj) * self.n_acc * self.span
+        a, b = np.searchsorted(self.keys, [block, block + self.n_acc * self.span])
+        keys = self.keys[a:b]
+        t = keys % self.span + self.tmin
+        return np.unique((keys[(t >= lo) & (t <= hi)] // self.span) % self.n_acc)
 
     def of_accounts(self, codes: np.ndarray) -> pd.DataFrame:
         """Membership rows (burst, account) of the given account codes."""
@@ -197,7 +211,8 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                      horizon: int = 43_200, min_own_share: float = 0.5, min_dominance: float = 0.5,
                      min_share: float = 0.3,
                      n_significant: int | None = None, min_occasions: int = 6,
-                     lockstep: bool = True, slow_bar: float | None = None
+                     lockstep: bool = True, slow_bar: float | None = None,
+                     few_occasions: int = 3, few_share: float = 0.8, few_presence: float = 0.5
                      ) -> tuple[float, dict[int, int], int]:
     """``(ln p, occasions per member, occasions)`` of the group's bursts (module docstring).
 
@@ -256,7 +271,13 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                             int(bursts.table["window"].max()), min_share)
         best = (tb.assign(ev=ev_day)[strong].sort_values("ev", ascending=False)
                 .groupby("occasion").head(1))
-    if len(present) < 3 or len(best) < min_occasions:
+    if few_occasions <= len(best) < min_occasions:
+        per, best = _few_waves(bursts, tb, best, gap, few_occasions, few_share, few_presence)
+        counts, present = pd.Series(per, dtype=np.int64), set(per)
+        floor = few_occasions
+    else:
+        floor = min_occasions
+    if len(present) < 3 or len(best) < floor:
         return 0.0, {}, 0
     counts = counts[counts.index.isin(present)]
     s = len(present)
@@ -268,6 +289,42 @@ def group_burst_test(bursts: Bursts, member_codes: np.ndarray, n_accounts: int,
                       - gammaln(max(n_significant - len(best), 0) + 1))
     lp = min(lp + min(log_multiplicity(s, n_accounts, mean_degree), by_bursts), 0.0)
     return lp, {int(a): int(c) for a, c in counts.items() if a in present}, int(len(best))
+
+
+def _few_waves(bursts: Bursts, tb: pd.DataFrame, best: pd.DataFrame, gap: int,
+               few_occasions: int, few_share: float, few_presence: float
+               ) -> tuple[dict[int, int], pd.DataFrame]:
+    """A group with fewer than ``min_occasions`` occasions, judged as CopyCatch judges a
+    lockstep group (Beutel et al. 2013: accounts that each act in at least a share ρ of the
+    same moments): on each occasion, everyone who acted on the object of its best burst within
+    the burst's window of it; the group is everyone present on at least ``few_presence`` of the
+    occasions, and an occasion counts only where the group is at least ``few_share`` of those
+    present (the whole crowd of the moment). A show's regulars are a part of each episode's
+    crowd, and each watched some of the episodes; a cell with three waves is all of each
+    wave's crowd, every time. The group may hold members the burst search did not link (a
+    member who duetted instead of posting). An occasion that is the same time of day on
+    several days (a scheduler's slot, a daily show) is a clock, not a wave, and does not count.
+    Returns occasions per member and the occasions."""
+    spread = tb.groupby("occasion")["start"].agg(lambda x: x.max() - x.min())
+    occ = best[(best["ev"] > 0) & ~best["occasion"].isin(spread[spread > gap].index)]
+    present_at = [bursts.accounts_on(int(r.object), int(r.start - r.window), int(r.end + r.window))
+                  for r in occ.itertuples()]
+    group = np.zeros(0, dtype=np.int64)
+    for _ in range(5):
+        if len(occ) < few_occasions:
+            return {}, occ.iloc[:0]
+        seen, count = np.unique(np.concatenate(present_at), return_counts=True)
+        group = seen[count >= max(math.ceil(few_presence * len(occ)), 2)]
+        share = np.array([np.isin(p, group).mean() if len(p) else 0.0 for p in present_at])
+        ok = share >= few_share
+        if ok.all():
+            break
+        occ = occ[ok]
+        present_at = [p for p, keep in zip(present_at, ok, strict=True) if keep]
+    else:
+        return {}, occ.iloc[:0]
+    per = {int(a): int(sum(a in set(p.tolist()) for p in present_at)) for a in group}
+    return per, occ
 
 
 def _in_lockstep(bursts: Bursts, tb: pd.DataFrame, member_occ: pd.DataFrame,

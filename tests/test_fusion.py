@@ -189,6 +189,67 @@ def test_a_fan_of_the_tag_who_lands_in_two_waves_is_not_a_member() -> None:
     assert sorted(loose) == list(range(15))
 
 
+def _three_waves(s: Scene, name: str, size: int, starts: list[int]) -> set[str]:
+    """A cell posting its own tag, sound and caption template in a few waves of minutes."""
+    members = {f"{name}{i}" for i in range(size)}
+    for t0 in starts:
+        for acc in sorted(members):
+            if s.rng.random() < 0.85:
+                s.add(acc, t0 + s.rng.integers(0, 240), f"{name} is the only one who listens "
+                      f"{s.rng.integers(1e9)}", [f"vote{name}", "fyp"], f"s-{name}")
+    return members
+
+
+def test_a_cell_with_three_waves_is_found_and_a_shows_regulars_are_not() -> None:
+    # A cell of 14 with only three waves (days apart, at different hours): too few occasions
+    # for the repetition bar of the burst search, but in each wave the cell is everyone on its
+    # tag, and its members come back every time (CopyCatch's lockstep). Next to it, three
+    # matches of a club: 12 regulars post its tag at each, among 16 other viewers who each
+    # watched one; and a scheduler's four clients posting at its three slots, each on two days
+    # (a clock, not three waves).
+    s = Scene(11)
+    s.organic(1500, posts=3, days=8)
+    cell = _three_waves(s, "whit", 14, [T0 + DAY + 5_000, T0 + 3 * DAY + 40_000,
+                                        T0 + 6 * DAY + 20_000])
+    regulars = [f"regular{i}" for i in range(12)]
+    for ep in range(3):
+        t_show = T0 + (2 * ep + 1) * DAY + (15 + 3 * ep) * 3600 + 600  # not a clock
+        for acc in regulars + [f"viewer{ep}_{i}" for i in range(16)]:
+            s.add(acc, t_show + s.rng.integers(0, 240), f"omg {s.rng.integers(1e9)}",
+                  ["clubtag"], None)
+            if acc.startswith("viewer"):  # a viewer posts other things too
+                s.add(acc, T0 + s.rng.integers(0, 8 * DAY), f"my day {s.rng.integers(1e9)}",
+                      ["fyp", f"topic{s.rng.integers(0, 40)}"], None)
+    for day in range(6):  # three slots of the tool, each on two days
+        for i in range(4):
+            slot = (9 * 3600 + 1_800, 13 * 3600 + 1_800, 18 * 3600)[day % 3]
+            s.add(f"shop{i}", T0 + day * DAY + slot, f"new stock {s.rng.integers(1e9)}",
+                  ["smallbiz", "shoplocal"], None)
+    found = detect(s.frame(), params=DetectParams(seed=3)).flagged_accounts()
+    shops = {f"shop{i}" for i in range(4)}
+    # (the shops' pairs, to the second at every slot, are still flagged by the pair evidence:
+    # a known limit, docs/detection.md; the three-wave test below does not add them)
+    assert found - shops == cell
+    # the burst test itself: three occasions, all the cell's accounts (also those the burst
+    # search did not link); none with the old bar of six; the regulars are a part of each crowd
+    from analyses import bursts
+    frame = s.frame()
+    fused = fuse_full(action_table(frame, SIGNALS, seed=3), FusionParams(),
+                      frame[["post_id", "account_id", "timestamp", "caption"]])
+    b = fused.bursts
+    code = {a: i for i, a in enumerate(b.account_ids.tolist())}
+    n, d = fused.stats["accounts_tested"], 5.0
+    lp, members, k = bursts.group_burst_test(b, np.array(sorted(code[a] for a in cell)), n, d)
+    assert k == 3 and lp < math.log(1e-6) and {b.account_ids[m] for m in members} == cell
+    assert bursts.group_burst_test(b, np.array(sorted(code[a] for a in cell)), n, d,
+                                   few_occasions=6)[2] == 0
+    regular_codes = np.array(sorted(code[a] for a in regulars))
+    assert bursts.group_burst_test(b, regular_codes, n, d)[2] == 0
+    assert bursts.group_burst_test(b, regular_codes, n, d, few_share=0.2)[2] == 3  # the share bar
+    shop_codes = np.array(sorted(code[f"shop{i}"] for i in range(4)))
+    assert bursts.group_burst_test(b, shop_codes, n, d)[2] == 0
+
+
 def test_a_large_sparse_cell_of_slow_waves_is_found() -> None:
     # 80 accounts, 10 waves on their own sound and tag, a day apart at different hours; in each
     # wave 20 of them post over 30 minutes (each member is in two or three waves, with its own
