@@ -92,7 +92,7 @@ def crowd_contrast(actions: pd.DataFrame, members: list[str], evidence: pd.DataF
 def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
                    size: int | None = None, min_exclusivity: float = 0.5,
                    shared_exclusivity: float = 0.8, min_evidence_per_member: float = 0.75,
-                   judged_occasions: int = 3) -> bool:
+                   judged_occasions: int = 3, weakest_exclusivity: float = 0.9) -> bool:
     """Whether a cluster is part of the crowd it meets in rather than a cell inside it.
 
     On its main objects shared on two occasions or more (one moment decides nothing):
@@ -106,7 +106,10 @@ def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
       significant total; a cell's members each bring strong evidence. For such a weak group
       only the objects shared on ``judged_occasions`` occasions or more vouch for it, when it
       has any: the tag of one match, used in its two halves, is two occasions of one moment,
-      while the league's tag it shares every match day says whose crowd it is.
+      while the league's tag it shares every match day says whose crowd it is. The weaker the
+      group, the more of its crowd it must be: ``shared_exclusivity`` at
+      ``min_evidence_per_member``, rising to ``weakest_exclusivity`` as the evidence per member
+      goes to none.
 
     >>> shared = [{"occasions": 4, "exclusivity": 0.64}]
     >>> crowd_embedded(shared, log10_p=-15.6, size=93), crowd_embedded(shared, -60.0, 24)
@@ -120,10 +123,14 @@ def crowd_embedded(contrast: list[dict[str, Any]], log10_p: float | None = None,
         return False
     if max(c["exclusivity"] for c in repeated) < min_exclusivity:
         return True
-    weak = (log10_p is not None and size
-            and -log10_p / size < min_evidence_per_member)
-    if not weak:
+    if log10_p is None or not size:
+        return False
+    per_member = -log10_p / size
+    if per_member >= min_evidence_per_member:
         return False
     judged = [c for c in repeated if c["occasions"] >= judged_occasions] or repeated
     best = max(c["exclusivity"] for c in judged)
-    return bool(best < shared_exclusivity)
+    # the weaker the group, the more of its crowd it must be
+    needed = shared_exclusivity + (weakest_exclusivity - shared_exclusivity) * (
+        1.0 - per_member / min_evidence_per_member)
+    return bool(best < needed)

@@ -300,6 +300,10 @@ def test_a_weak_group_sharing_its_moments_is_part_of_the_crowd() -> None:
     show = [{"occasions": 5, "exclusivity": 0.69}, {"occasions": 5, "exclusivity": 0.76}]
     assert crowd_embedded(show, -15.7, 29)
     assert not crowd_embedded([{"occasions": 2, "exclusivity": 0.5}], -4.55, 5)
+    # a show's 37 regulars at 0.36 per member, 81 % of a generic tag's crowd on its nights: the
+    # weaker the group, the more of its crowd it must be (0.85 here, 0.9 at no evidence)
+    assert crowd_embedded([{"occasions": 5, "exclusivity": 0.81}], -0.36 * 37, 37)
+    assert not crowd_embedded([{"occasions": 5, "exclusivity": 0.81}], -0.74 * 37, 37)
 
 
 def test_a_daily_clock_is_one_occasion() -> None:
