@@ -27,6 +27,7 @@ weight 0.5)``, components).
     python bench/detection_quality.py --sizes 10000,100000   # without the 1M incidents
     python bench/detection_quality.py --quick                # one small incident per world
     python bench/detection_quality.py --json out.json --work /tmp/lockstep-quality
+    python bench/detection_quality.py --from-json new.json --compare old.json  # what changed
 
 Scores are account-level: precision and recall of the flagged accounts against the planted
 cells, F1, the adjusted Rand index of the clusters against the cells (``analyses.evaluate``),
@@ -211,6 +212,9 @@ def main() -> None:
     ap.add_argument("--reuse", nargs="?", const=",".join(FIXED_METHODS), default="",
                     help="reuse the cached results of these methods (default: "
                     + ",".join(FIXED_METHODS) + ", whose code does not change)")
+    ap.add_argument("--compare", type=Path, nargs="*", default=None,
+                    help="also compare this checkout's rows with the lockstep rows of these "
+                    "earlier result files, incident by incident (the rows both ran)")
     ap.add_argument("--from-json", type=Path, nargs="*", default=None,
                     help="only print the report of these result files (merged)")
     args = ap.parse_args()
@@ -219,6 +223,8 @@ def main() -> None:
         saved = [r for f in args.from_json for r in json.loads(f.read_text())]
         report(sorted(saved, key=lambda r: (order.get((r["world"], r["seed"], r["videos"]),
                                                       len(order)), METHODS.index(r["method"]))))
+        if args.compare:
+            compare(saved, [r for f in args.compare for r in json.loads(f.read_text())])
         return
     grid = QUICK if args.quick else GRID
     sizes = {int(x) for x in args.sizes.split(",")} if args.sizes else None
@@ -260,8 +266,41 @@ def main() -> None:
                   f"benign {s['benign_share']:.2%} in {r['seconds']:.0f} s", file=sys.stderr,
                   flush=True)
     report(rows)
+    if args.compare:
+        compare(rows, [r for f in args.compare for r in json.loads(f.read_text())])
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
+
+
+def compare(rows: list[dict[str, Any]], earlier: list[dict[str, Any]]) -> list[str]:
+    """The lockstep rows of two runs, incident by incident, where both ran it: what changed.
+    Figures over different sets of incidents (medians, tactic totals) are not comparable;
+    the same incidents are."""
+    def key(r: dict[str, Any]) -> tuple:
+        return (r["world"], r["seed"], r["videos"])
+
+    def mine(rs: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+        return {key(r): r for r in rs if r["method"] == "lockstep" and not r.get("failed")}
+
+    new, old = mine(rows), mine(earlier)
+    both = sorted(set(new) & set(old))
+    lines = []
+    up = {m: 0 for m in ("precision", "recall", "ari")}
+    down = dict(up)
+    for k in both:
+        changed = []
+        for m in up:
+            a, b = old[k][m], new[k][m]
+            if abs(a - b) > 1e-9:
+                (up if b > a else down)[m] += 1
+                changed.append(f"{m} {a:.3f} -> {b:.3f}")
+        if changed:
+            lines.append(f"* {k[0]} seed {k[1]} at {k[2]:,} videos: " + ", ".join(changed))
+    head = (f"\nSame incidents as the earlier run ({len(both)}): " + "; ".join(
+        f"{m} up on {up[m]}, down on {down[m]}" for m in up))
+    print(head)
+    print("\n".join(lines))
+    return [head, *lines]
 
 
 def _held(r: dict[str, Any]) -> str:
