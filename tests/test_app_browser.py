@@ -178,6 +178,17 @@ def node_labels(frame: Any) -> list[str]:
     return frame.evaluate("() => window.lockstepNetwork.body.data.nodes.get().map(n => n.label)")
 
 
+def drawn_labels(pg: Any) -> set[str] | None:
+    """The labels of the current drawing, or None while Streamlit replaces its frame (the old
+    frame's context is destroyed between finding it and reading it)."""
+    try:
+        return set(node_labels(drawn_frame(pg)))
+    except Exception as e:  # noqa: BLE001 - only a frame that went away is retried
+        if "context was destroyed" in str(e) or "detached" in str(e).lower():
+            return None
+        raise
+
+
 def cluster_picker(pg: Any) -> Any:
     """The explorer's cluster select box, by its exact label (``has_text="Cluster"`` would also
     match the run picker's "... (7 clusters)")."""
@@ -220,7 +231,7 @@ def test_cluster_explorer_select_and_draw(page: Any, app_url: str, seeded: Seede
         page.get_by_role("option", name=re.compile(rf"^#{rank} · ")).click()
         idle(page)
         deadline = time.monotonic() + 20
-        while set(node_labels(drawn_frame(page))) != set(seeded.usernames[cid]):
+        while drawn_labels(page) != set(seeded.usernames[cid]):
             assert time.monotonic() < deadline, f"cluster #{rank} was not drawn"
             time.sleep(0.1)
     assert "cluster=" in page.url and seeded.top_cluster.split(":")[1] in page.url
