@@ -305,26 +305,24 @@ def _few_waves(bursts: Bursts, tb: pd.DataFrame, best: pd.DataFrame, gap: int,
     member who duetted instead of posting). An occasion that is the same time of day on
     several days (a scheduler's slot, a daily show) is a clock, not a wave, and does not count.
     Returns occasions per member and the occasions."""
-    spread = tb.groupby("occasion")["start"].agg(lambda x: x.max() - x.min())
+    starts = tb.groupby("occasion")["start"]
+    spread = starts.max() - starts.min()
     occ = best[(best["ev"] > 0) & ~best["occasion"].isin(spread[spread > gap].index)]
     present_at = [bursts.accounts_on(int(r.object), int(r.start - r.window), int(r.end + r.window))
                   for r in occ.itertuples()]
-    group = np.zeros(0, dtype=np.int64)
     for _ in range(5):
         if len(occ) < few_occasions:
-            return {}, occ.iloc[:0]
+            break
+        # each occasion lists an account once, so its count is its number of occasions
         seen, count = np.unique(np.concatenate(present_at), return_counts=True)
-        group = seen[count >= max(math.ceil(few_presence * len(occ)), 2)]
-        share = np.array([np.isin(p, group).mean() if len(p) else 0.0 for p in present_at])
+        member = count >= max(math.ceil(few_presence * len(occ)), 2)
+        share = np.array([np.isin(p, seen[member]).mean() if len(p) else 0.0 for p in present_at])
         ok = share >= few_share
         if ok.all():
-            break
+            return dict(zip(seen[member].tolist(), count[member].tolist(), strict=True)), occ
         occ = occ[ok]
         present_at = [p for p, keep in zip(present_at, ok, strict=True) if keep]
-    else:
-        return {}, occ.iloc[:0]
-    per = {int(a): int(sum(a in set(p.tolist()) for p in present_at)) for a in group}
-    return per, occ
+    return {}, occ.iloc[:0]
 
 
 def _in_lockstep(bursts: Bursts, tb: pd.DataFrame, member_occ: pd.DataFrame,

@@ -220,11 +220,11 @@ def main() -> None:
     args = ap.parse_args()
     if args.from_json:
         order = {(w, s, v): i for i, (w, s, v, _, _) in enumerate(GRID)}
-        saved = [r for f in args.from_json for r in json.loads(f.read_text())]
+        saved = _load(args.from_json)
         report(sorted(saved, key=lambda r: (order.get((r["world"], r["seed"], r["videos"]),
                                                       len(order)), METHODS.index(r["method"]))))
         if args.compare:
-            compare(saved, [r for f in args.compare for r in json.loads(f.read_text())])
+            compare(saved, _load(args.compare))
         return
     grid = QUICK if args.quick else GRID
     sizes = {int(x) for x in args.sizes.split(",")} if args.sizes else None
@@ -241,7 +241,7 @@ def main() -> None:
         t0 = time.perf_counter()
         try:
             generate(world, seed, videos, fmt, inc)
-        except Exception as e:  # the world model's own failure is a row too; the grid goes on
+        except Exception as e:  # the world model's own failure skips its row; the grid goes on
             print(f"{world} seed {seed} {videos:,} videos: not generated ({type(e).__name__}: "
                   f"{e})", file=sys.stderr, flush=True)
             continue
@@ -267,9 +267,14 @@ def main() -> None:
                   flush=True)
     report(rows)
     if args.compare:
-        compare(rows, [r for f in args.compare for r in json.loads(f.read_text())])
+        compare(rows, _load(args.compare))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
+
+
+def _load(files: list[Path]) -> list[dict[str, Any]]:
+    """The rows of result files written by ``--json``, merged."""
+    return [r for f in files for r in json.loads(f.read_text())]
 
 
 def compare(rows: list[dict[str, Any]], earlier: list[dict[str, Any]]) -> list[str]:
